@@ -1,0 +1,230 @@
+#include "atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <random>
+
+#include "error.hpp"
+
+namespace hpo {
+namespace {
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "host";
+  std::string h(buf);
+  for (char& c : h)
+    if (c == '/' || c == '.') c = '_';
+  return h;
+}
+
+[[noreturn]] void ThrowErrno(const std::string& what, const fs::path& p, int err) {
+  throw Error(what + " " + p.string() + ": " + ErrnoText(err));
+}
+
+// Writes all of `data`, retrying short writes and EINTR.
+void WriteAll(int fd, std::string_view data, const fs::path& p) {
+  const char* ptr = data.data();
+  size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, ptr, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("failed to write", p, errno);
+    }
+    ptr += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+// True when both paths name the same inode (NFS retry confirmation, as Postfix sane_rename).
+bool SameFile(const fs::path& a, const struct stat& sb) {
+  struct stat sa;
+  if (::lstat(a.c_str(), &sa) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
+std::string UniqueName() {
+  static const std::string host = HostName();
+  static std::atomic<unsigned long> counter{0};
+  static const unsigned long long salt = [] {
+    std::random_device rd;
+    return (static_cast<unsigned long long>(rd()) << 32) ^ rd() ^
+           static_cast<unsigned long long>(
+               std::chrono::steady_clock::now().time_since_epoch().count());
+  }();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, ".%ld.%lu.%llx", static_cast<long>(::getpid()),
+                counter.fetch_add(1), salt & 0xffffffffffULL);
+  return host + buf;
+}
+
+void SyncDirectory(const fs::path& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) ThrowErrno("failed to open directory", dir, errno);
+  // Some file systems (and NFS servers) refuse fsync on directories; the rename itself is
+  // still atomic there, so EINVAL is not worth failing for.
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    int err = errno;
+    ::close(fd);
+    ThrowErrno("failed to sync directory", dir, err);
+  }
+  ::close(fd);
+}
+
+Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mode,
+                        const fs::path& tmp_dir) {
+  fs::path dir = dest.parent_path();
+  fs::path tmp = tmp_dir.empty()
+                     ? dir / ("." + dest.filename().string() + ".tmp." + UniqueName())
+                     : tmp_dir / (dest.filename().string() + "." + UniqueName());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) ThrowErrno("failed to create", tmp, errno);
+  try {
+    WriteAll(fd, data, tmp);
+    if (::fsync(fd) != 0) ThrowErrno("failed to sync", tmp, errno);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  // close() can report a deferred write error (NFS): it decides whether the data is safe.
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    ThrowErrno("failed to close", tmp, err);
+  }
+  if (mode == Publish::kReplace) {
+    if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      throw Error("failed to rename " + tmp.string() + " to " + dest.string() + ": " +
+                  ErrnoText(err));
+    }
+  } else {
+    if (::link(tmp.c_str(), dest.c_str()) != 0) {
+      int err = errno;
+      struct stat st;
+      bool ours = err == EEXIST && ::lstat(tmp.c_str(), &st) == 0 && SameFile(dest, st);
+      if (!ours) {
+        ::unlink(tmp.c_str());
+        if (err == EEXIST) return Outcome::kExists;
+        throw Error("failed to link " + tmp.string() + " to " + dest.string() + ": " +
+                    ErrnoText(err));
+      }
+    }
+    ::unlink(tmp.c_str());
+  }
+  SyncDirectory(dir);
+  return Outcome::kDone;
+}
+
+Outcome MoveFile(const fs::path& from, const fs::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    int err = errno;
+    if (err == ENOENT) return Outcome::kMissing;
+    throw Error("failed to rename " + from.string() + " to " + to.string() + ": " +
+                ErrnoText(err));
+  }
+  SyncDirectory(to.parent_path());
+  if (from.parent_path() != to.parent_path()) SyncDirectory(from.parent_path());
+  return Outcome::kDone;
+}
+
+Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to) {
+  struct stat src;
+  if (::lstat(from.c_str(), &src) != 0) {
+    if (errno == ENOENT) return Outcome::kMissing;
+    ThrowErrno("failed to stat", from, errno);
+  }
+  if (::link(from.c_str(), to.c_str()) != 0) {
+    int err = errno;
+    if (err == ENOENT) return Outcome::kMissing;
+    if (!(err == EEXIST && SameFile(to, src))) {
+      if (err == EEXIST) return Outcome::kExists;
+      throw Error("failed to link " + from.string() + " to " + to.string() + ": " +
+                  ErrnoText(err));
+    }
+  }
+  SyncDirectory(to.parent_path());
+  if (::unlink(from.c_str()) != 0 && errno != ENOENT) ThrowErrno("failed to remove", from, errno);
+  SyncDirectory(from.parent_path());
+  return Outcome::kDone;
+}
+
+void RemoveFile(const fs::path& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("failed to remove", path, errno);
+}
+
+std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    if (errno == ELOOP) throw Error("refusing to read " + path.string() + ": it is a symlink");
+    ThrowErrno("failed to open", path, errno);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    ThrowErrno("failed to stat", path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("refusing to read " + path.string() + ": not a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    throw Error(path.string() + " is " + std::to_string(st.st_size) + " bytes, more than the " +
+                std::to_string(max_bytes) + " allowed");
+  }
+  std::string out;
+  out.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (true) {
+    if (got == out.size()) {
+      if (out.size() >= max_bytes) break;
+      out.resize(std::min<std::uint64_t>(max_bytes + 1, out.size() * 2 + 4096));
+    }
+    ssize_t n = ::read(fd, &out[got], out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ThrowErrno("failed to read", path, err);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  out.resize(got);
+  if (got > max_bytes)
+    throw Error(path.string() + " grew beyond the " + std::to_string(max_bytes) +
+                " bytes allowed");
+  return out;
+}
+
+void EnsureDirectory(const fs::path& dir) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode))
+      throw Error("refusing to use " + dir.string() + ": it is a symlink, not a directory");
+    if (!S_ISDIR(st.st_mode)) throw Error(dir.string() + " exists and is not a directory");
+    return;
+  }
+  if (dir.has_parent_path() && dir.parent_path() != dir) {
+    struct stat pst;
+    if (::stat(dir.parent_path().c_str(), &pst) != 0) EnsureDirectory(dir.parent_path());
+  }
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    ThrowErrno("failed to create directory", dir, errno);
+}
+
+}  // namespace hpo

@@ -1,0 +1,61 @@
+// Durable, atomic file publication (Maildir / leveldb SetCurrentFile):
+// write a uniquely named temp file, fsync, check close, rename or link into place,
+// fsync the directory; remove the temp on any failure. Nothing is ever half-written
+// under a published name.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hpo {
+
+namespace fs = boost::filesystem;
+
+// Whether publishing may replace an existing file at the destination.
+enum class Publish {
+  kReplace,   // rename(2): replaces atomically
+  kNoReplace  // link(2) then unlink the temp: never overwrites; reports an existing file
+};
+
+// Outcome of a kNoReplace publication or of a move.
+enum class Outcome { kDone, kExists, kMissing };
+
+// A name no other process on any host will choose: "<host>.<pid>.<counter>.<random>".
+std::string UniqueName();
+
+// Writes `data` to `dest` atomically and durably. The temp file is created in `tmp_dir`
+// (which must be on the same file system as `dest`), or beside `dest` with a hidden
+// ".<name>.tmp.<unique>" name when `tmp_dir` is empty. Honours the umask, never follows a
+// symlink when creating the temp. Throws hpo::Error naming the path and the OS reason (for
+// instance a full disk); the destination is then untouched. With kNoReplace returns kExists
+// and leaves `dest` as it was when a file is already there.
+Outcome WriteFileAtomic(const fs::path& dest, std::string_view data,
+                        Publish mode = Publish::kReplace, const fs::path& tmp_dir = {});
+
+// Moves `from` to `to` with rename(2) (replacing `to`). Returns kMissing when `from` does
+// not exist (someone else moved it first). Fsyncs both directories.
+Outcome MoveFile(const fs::path& from, const fs::path& to);
+
+// Moves `from` to `to` without ever replacing `to`: link(2) then unlink(2). Returns kExists
+// (leaving `from` in place) when `to` exists, kMissing when `from` is gone. A link that the
+// NFS client retried and reports EEXIST is confirmed by comparing device and inode.
+Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to);
+
+// Removes `path`; a file that is already gone is not an error.
+void RemoveFile(const fs::path& path);
+
+// Reads a whole regular file without following a symlink. Returns nullopt when the file
+// does not exist (it may have been moved between listing and opening). Throws hpo::Error
+// when it is larger than `max_bytes`, is not a regular file, or cannot be read.
+std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes);
+
+// Fsyncs a directory so that entries created or renamed in it survive a crash.
+void SyncDirectory(const fs::path& dir);
+
+// Creates `dir` (and parents) if missing; refuses a symlink or a non-directory there.
+void EnsureDirectory(const fs::path& dir);
+
+}  // namespace hpo

@@ -1,0 +1,244 @@
+#include "config.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "yaml_util.hpp"
+
+namespace hpo {
+namespace {
+
+constexpr std::uint64_t kMaxConfigBytes = 1 << 20;
+
+const std::vector<std::string> kTopKeys = {"space", "trial", "slurm", "hpo"};
+const std::vector<std::string> kTrialKeys = {"command", "env"};
+const std::vector<std::string> kSlurmKeys = {
+    "partition", "time",       "mem",      "cpus_per_task", "gpus",         "env_setup",
+    "account",   "qos",        "constraint", "job_name",    "extra",        "signal_grace"};
+const std::vector<std::string> kHpoKeys = {
+    "n_trials", "max_concurrent_jobs", "output_dir",   "checkpoint_interval", "seed",
+    "metric",   "mode",                "method",       "max_attempts",        "heartbeat_interval",
+    "lease_timeout"};
+
+void CheckKeys(const YAML::Node& node, const std::vector<std::string>& known,
+               const std::string& file, const std::string& section) {
+  for (const auto& kv : node) {
+    std::string k = kv.first.Scalar();
+    bool ok = false;
+    for (const auto& n : known) ok |= n == k;
+    if (ok) continue;
+    std::string hint = DidYouMean(k, known);
+    std::string list;
+    for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+    throw UsageError(Where(file, kv.first, section.empty() ? k : section + "." + k) +
+                     "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                     "; known keys are " + list);
+  }
+}
+
+std::int64_t GetInt(const YAML::Node& node, const std::string& file, const std::string& key,
+                    std::int64_t min, std::int64_t max) {
+  nlohmann::json v = IsNumber(node) ? YamlToJson(node) : nlohmann::json();
+  if (!v.is_number_integer())
+    throw UsageError(Where(file, node, key) + "expected a whole number, got '" +
+                     (node.IsScalar() ? node.Scalar() : "<not a scalar>") + "'");
+  std::int64_t x = v.get<std::int64_t>();
+  if (x < min || x > max)
+    throw UsageError(Where(file, node, key) + "must be between " + std::to_string(min) +
+                     " and " + std::to_string(max) + ", got " + std::to_string(x));
+  return x;
+}
+
+// A value that ends up on an #SBATCH line or in a file name: no line breaks or NUL, which
+// would inject directives.
+std::string GetLineString(const YAML::Node& node, const std::string& file,
+                          const std::string& key) {
+  if (!node.IsScalar())
+    throw UsageError(Where(file, node, key) + "expected a single string value");
+  std::string s = node.Scalar();
+  if (s.find_first_of(std::string("\n\r\0", 3)) != std::string::npos)
+    throw UsageError(Where(file, node, key) +
+                     "contains a line break or NUL, which would inject #SBATCH directives; "
+                     "write it on one line");
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitCommand(const std::string& text, const std::string& where) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'') {
+      size_t end = text.find('\'', i + 1);
+      if (end == std::string::npos)
+        throw UsageError(where + "unterminated single quote; close it");
+      cur += text.substr(i + 1, end - i - 1);
+      i = end;
+      in_word = true;
+    } else if (c == '"') {
+      size_t j = i + 1;
+      for (; j < text.size() && text[j] != '"'; ++j) {
+        if (text[j] == '\\' && j + 1 < text.size() &&
+            (text[j + 1] == '"' || text[j + 1] == '\\'))
+          ++j;
+        cur += text[j];
+      }
+      if (j >= text.size()) throw UsageError(where + "unterminated double quote; close it");
+      i = j;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      cur += text[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) out.push_back(cur);
+      cur.clear();
+      in_word = false;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out.push_back(cur);
+  return out;
+}
+
+std::string Config::Fingerprint() const {
+  nlohmann::json j = {{"space", space.ToJson()}, {"seed", hpo.seed},
+                      {"method", MethodName(hpo.method)}};
+  return j.dump();
+}
+
+Config ParseConfig(const std::string& text, const std::string& file) {
+  Config cfg;
+  cfg.file = file;
+  cfg.text = text;
+  YAML::Node root = ParseYaml(text, file);
+  if (!root.IsMap())
+    throw UsageError(file + ": the config must be a mapping with the sections space, trial, "
+                            "slurm and hpo");
+  CheckKeys(root, kTopKeys, file, "");
+  cfg.space = Space::FromYaml(root["space"], file);
+
+  if (YAML::Node t = root["trial"]; t.IsDefined() && !t.IsNull()) {
+    if (!t.IsMap()) throw UsageError(Where(file, t, "trial") + "must be a mapping");
+    CheckKeys(t, kTrialKeys, file, "trial");
+    YAML::Node c = t["command"];
+    if (c.IsSequence()) {
+      for (const auto& e : c) {
+        if (!e.IsScalar()) throw UsageError(Where(file, e, "trial.command") + "list elements must be strings");
+        cfg.trial.command.push_back(e.Scalar());
+      }
+      cfg.trial.command_text = YAML::Dump(c);
+    } else if (c.IsScalar()) {
+      cfg.trial.command_text = c.Scalar();
+      cfg.trial.command = SplitCommand(c.Scalar(), Where(file, c, "trial.command"));
+    } else if (c.IsDefined() && !c.IsNull()) {
+      throw UsageError(Where(file, c, "trial.command") + "must be a string or a list of strings");
+    }
+    if (YAML::Node e = t["env"]; e.IsDefined() && !e.IsNull()) {
+      if (!e.IsMap()) throw UsageError(Where(file, e, "trial.env") + "must be a mapping NAME: value");
+      for (const auto& kv : e)
+        cfg.trial.env.emplace_back(kv.first.Scalar(), kv.second.IsScalar() ? kv.second.Scalar() : "");
+    }
+  }
+
+  if (YAML::Node s = root["slurm"]; s.IsDefined() && !s.IsNull()) {
+    if (!s.IsMap()) throw UsageError(Where(file, s, "slurm") + "must be a mapping");
+    CheckKeys(s, kSlurmKeys, file, "slurm");
+    auto str = [&](const char* k, std::string& out) {
+      if (YAML::Node n = s[k]; n.IsDefined() && !n.IsNull()) out = GetLineString(n, file, std::string("slurm.") + k);
+    };
+    str("partition", cfg.slurm.partition);
+    str("time", cfg.slurm.time);
+    str("mem", cfg.slurm.mem);
+    str("account", cfg.slurm.account);
+    str("qos", cfg.slurm.qos);
+    str("constraint", cfg.slurm.constraint);
+    str("job_name", cfg.slurm.job_name);
+    if (YAML::Node n = s["env_setup"]; n.IsDefined() && !n.IsNull()) {
+      if (!n.IsScalar()) throw UsageError(Where(file, n, "slurm.env_setup") + "must be a string");
+      cfg.slurm.env_setup = n.Scalar();
+      if (cfg.slurm.env_setup.find('\0') != std::string::npos)
+        throw UsageError(Where(file, n, "slurm.env_setup") + "contains a NUL byte");
+    }
+    if (YAML::Node n = s["cpus_per_task"]; n.IsDefined() && !n.IsNull())
+      cfg.slurm.cpus_per_task = static_cast<int>(GetInt(n, file, "slurm.cpus_per_task", 1, 100000));
+    if (YAML::Node n = s["gpus"]; n.IsDefined() && !n.IsNull())
+      cfg.slurm.gpus = static_cast<int>(GetInt(n, file, "slurm.gpus", 0, 1024));
+    if (YAML::Node n = s["signal_grace"]; n.IsDefined() && !n.IsNull())
+      cfg.slurm.signal_grace = static_cast<int>(GetInt(n, file, "slurm.signal_grace", 0, 65535));
+    if (YAML::Node n = s["extra"]; n.IsDefined() && !n.IsNull()) {
+      if (!n.IsSequence()) throw UsageError(Where(file, n, "slurm.extra") + "must be a list of sbatch options such as [\"--exclusive\"]");
+      for (const auto& e : n) {
+        std::string opt = GetLineString(e, file, "slurm.extra");
+        if (opt.rfind("-", 0) != 0)
+          throw UsageError(Where(file, e, "slurm.extra") + "'" + opt + "' is not an sbatch option; write it as --name=value");
+        cfg.slurm.extra.push_back(opt);
+      }
+    }
+    if (cfg.slurm.job_name.empty()) cfg.slurm.job_name = "hpo";
+  }
+
+  if (YAML::Node h = root["hpo"]; h.IsDefined() && !h.IsNull()) {
+    if (!h.IsMap()) throw UsageError(Where(file, h, "hpo") + "must be a mapping");
+    CheckKeys(h, kHpoKeys, file, "hpo");
+    auto num = [&](const char* k, std::int64_t lo, std::int64_t hi, auto& out) {
+      if (YAML::Node n = h[k]; n.IsDefined() && !n.IsNull())
+        out = static_cast<std::decay_t<decltype(out)>>(GetInt(n, file, std::string("hpo.") + k, lo, hi));
+    };
+    num("n_trials", 0, kMaxTrialId + 1, cfg.hpo.n_trials);
+    num("max_concurrent_jobs", 1, 1000000, cfg.hpo.max_concurrent_jobs);
+    num("checkpoint_interval", 0, std::numeric_limits<int>::max(), cfg.hpo.checkpoint_interval);
+    num("max_attempts", 1, 1000, cfg.hpo.max_attempts);
+    num("heartbeat_interval", 1, 86400, cfg.hpo.heartbeat_interval);
+    num("lease_timeout", 2, 30 * 86400, cfg.hpo.lease_timeout);
+    if (YAML::Node n = h["seed"]; n.IsDefined() && !n.IsNull()) {
+      std::int64_t v = GetInt(n, file, "hpo.seed", 0, std::numeric_limits<std::int64_t>::max());
+      cfg.hpo.seed = static_cast<std::uint64_t>(v);
+    }
+    if (YAML::Node n = h["output_dir"]; n.IsDefined() && !n.IsNull()) {
+      cfg.hpo.output_dir = GetLineString(n, file, "hpo.output_dir");
+      if (cfg.hpo.output_dir.empty()) throw UsageError(Where(file, n, "hpo.output_dir") + "must not be empty");
+    }
+    if (YAML::Node n = h["metric"]; n.IsDefined() && !n.IsNull()) {
+      cfg.hpo.metric = GetLineString(n, file, "hpo.metric");
+      if (cfg.hpo.metric.empty()) throw UsageError(Where(file, n, "hpo.metric") + "must not be empty");
+    }
+    if (YAML::Node n = h["mode"]; n.IsDefined() && !n.IsNull()) {
+      std::string m = n.IsScalar() ? n.Scalar() : "";
+      if (m == "min") cfg.hpo.mode = Mode::kMin;
+      else if (m == "max") cfg.hpo.mode = Mode::kMax;
+      else throw UsageError(Where(file, n, "hpo.mode") + "must be min or max, got '" + m + "'");
+    }
+    if (YAML::Node n = h["method"]; n.IsDefined() && !n.IsNull()) {
+      auto m = ParseMethod(n.IsScalar() ? n.Scalar() : "");
+      if (!m) throw UsageError(Where(file, n, "hpo.method") + "must be random or sobol");
+      cfg.hpo.method = *m;
+    }
+    if (cfg.hpo.lease_timeout < 2 * cfg.hpo.heartbeat_interval)
+      throw UsageError(Where(file, h, "hpo.lease_timeout") +
+                       "must be at least twice hpo.heartbeat_interval, or slow nodes would be "
+                       "declared lost");
+  }
+  return cfg;
+}
+
+Config LoadConfig(const std::string& path) {
+  std::optional<std::string> text;
+  try {
+    text = ReadFile(path, kMaxConfigBytes);
+  } catch (const Error& e) {
+    throw UsageError(std::string(e.what()));
+  }
+  if (!text)
+    throw UsageError(path + ": no such config file; pass -c FILE or create hpo.yaml (see "
+                            "examples/mlp/hpo.yaml)");
+  return ParseConfig(*text, path);
+}
+
+}  // namespace hpo

@@ -1,0 +1,9 @@
+#include "error.hpp"
+
+#include <cstring>
+
+namespace hpo {
+
+std::string ErrnoText(int err) { return std::strerror(err); }
+
+}  // namespace hpo

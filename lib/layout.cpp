@@ -1,0 +1,99 @@
+#include "layout.hpp"
+
+#include <charconv>
+
+namespace hpo {
+namespace {
+constexpr std::string_view kTrialPrefix = "trial_";
+constexpr std::string_view kJson = ".json";
+constexpr std::string_view kJobPrefix = "job_";
+
+bool ParseId(std::string_view digits, TrialId* out) {
+  if (digits.empty() || digits.size() > 12) return false;
+  if (digits.size() > 1 && digits[0] == '0') return false;  // one spelling per id
+  for (char c : digits)
+    if (c < '0' || c > '9') return false;
+  std::from_chars(digits.data(), digits.data() + digits.size(), *out);
+  return *out <= kMaxTrialId;
+}
+}  // namespace
+
+const char* StateName(TrialState state) {
+  switch (state) {
+    case TrialState::kPending: return "pending";
+    case TrialState::kRunning: return "running";
+    case TrialState::kFinished: return "finished";
+    case TrialState::kFailed: return "failed";
+  }
+  return "?";
+}
+
+std::optional<TrialState> ParseStateName(std::string_view name) {
+  for (TrialState s : kAllStates)
+    if (name == StateName(s)) return s;
+  return std::nullopt;
+}
+
+std::string TrialFileName(TrialId id) { return "trial_" + std::to_string(id) + ".json"; }
+
+std::optional<TrialId> ParseTrialFileName(std::string_view name) {
+  if (name.size() <= kTrialPrefix.size() + kJson.size()) return std::nullopt;
+  if (name.substr(0, kTrialPrefix.size()) != kTrialPrefix) return std::nullopt;
+  if (name.substr(name.size() - kJson.size()) != kJson) return std::nullopt;
+  TrialId id = 0;
+  if (!ParseId(name.substr(kTrialPrefix.size(), name.size() - kTrialPrefix.size() - kJson.size()),
+               &id))
+    return std::nullopt;
+  return id;
+}
+
+Layout::Layout(fs::path root) : root_(std::move(root)) {}
+
+fs::path Layout::state_dir(TrialState state) const {
+  switch (state) {
+    case TrialState::kPending: return root_ / "pending";
+    case TrialState::kRunning: return root_ / "running";
+    case TrialState::kFinished: return root_ / "results";  // the seed's name
+    case TrialState::kFailed: return root_ / "failed";
+  }
+  return root_;
+}
+
+fs::path Layout::trial_file(TrialState state, TrialId id) const {
+  return state_dir(state) / TrialFileName(id);
+}
+
+fs::path Layout::trial_dir(TrialId id) const {
+  return trials_dir() / ("trial_" + std::to_string(id));
+}
+
+fs::path Layout::slurm_script(int n) const {
+  return slurm_dir() / ("array_" + std::to_string(n) + ".sbatch");
+}
+
+fs::path Layout::submission_record(const std::string& job_id) const {
+  return slurm_dir() / (std::string(kJobPrefix) + job_id + std::string(kJson));
+}
+
+std::optional<std::string> ParseSubmissionRecordName(std::string_view name) {
+  if (name.size() <= kJobPrefix.size() + kJson.size()) return std::nullopt;
+  if (name.substr(0, kJobPrefix.size()) != kJobPrefix) return std::nullopt;
+  if (name.substr(name.size() - kJson.size()) != kJson) return std::nullopt;
+  std::string_view id = name.substr(kJobPrefix.size(), name.size() - kJobPrefix.size() - kJson.size());
+  for (char c : id)
+    if (!(c >= '0' && c <= '9') && c != '_') return std::nullopt;
+  return std::string(id);
+}
+
+std::vector<fs::path> Layout::Folders() const {
+  return {root_,
+          tmp_dir(),
+          state_dir(TrialState::kPending),
+          state_dir(TrialState::kRunning),
+          state_dir(TrialState::kFinished),
+          state_dir(TrialState::kFailed),
+          trials_dir(),
+          slurm_dir()};
+}
+
+}  // namespace hpo

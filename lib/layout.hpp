@@ -1,0 +1,94 @@
+// Every name in a campaign directory is built and parsed here, and nowhere else
+// (leveldb's filename.cc). A campaign directory looks like:
+//
+//   campaign.yaml            frozen copy of the config the campaign was created with
+//   campaign.json            identity: space fingerprint, seed, method, working directory
+//   tmp/                     in-flight writes (unique names; never read as state)
+//   pending/trial_<i>.json   sampled, waiting to run
+//   running/trial_<i>.json   claimed by a runner (rename from pending/)
+//   results/trial_<i>.json   finished with a finite metric (the seed's format)
+//   failed/trial_<i>.json    failed, with the reason of every attempt
+//   trials/trial_<i>/        the trial's work folder: config.json, result.json, logs, checkpoints
+//   slurm/                   rendered batch scripts, submission records, SLURM logs
+//   final_results.json  best_config.json  results.csv  report.html  Makefile
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hpo {
+
+namespace fs = boost::filesystem;
+
+using TrialId = std::int64_t;
+
+// Largest trial id accepted anywhere: keeps names short and arithmetic exact.
+inline constexpr TrialId kMaxTrialId = 999'999'999'999;
+
+// The state folders, in order of precedence when a trial appears in two (after a crash
+// between link and unlink): a result beats a failure beats running beats pending.
+enum class TrialState { kPending, kRunning, kFinished, kFailed };
+
+// Name used in records and summaries: "pending", "running", "finished", "failed".
+const char* StateName(TrialState state);
+std::optional<TrialState> ParseStateName(std::string_view name);
+
+// All four states, in listing order.
+inline constexpr TrialState kAllStates[] = {TrialState::kPending, TrialState::kRunning,
+                                            TrialState::kFinished, TrialState::kFailed};
+
+// "trial_<i>.json" for 0 <= i <= kMaxTrialId.
+std::string TrialFileName(TrialId id);
+// Inverse of TrialFileName; nullopt for anything else (temp files, "trial_01.json",
+// "trial_-1.json", "../x").
+std::optional<TrialId> ParseTrialFileName(std::string_view name);
+
+// Paths of one campaign directory.
+class Layout {
+ public:
+  explicit Layout(fs::path root);
+
+  const fs::path& root() const { return root_; }
+  fs::path config_file() const { return root_ / "campaign.yaml"; }
+  fs::path identity_file() const { return root_ / "campaign.json"; }
+  fs::path tmp_dir() const { return root_ / "tmp"; }
+  fs::path state_dir(TrialState state) const;
+  fs::path trial_file(TrialState state, TrialId id) const;
+
+  fs::path trials_dir() const { return root_ / "trials"; }
+  fs::path trial_dir(TrialId id) const;
+  fs::path trial_config(TrialId id) const { return trial_dir(id) / "config.json"; }
+  fs::path trial_result(TrialId id) const { return trial_dir(id) / "result.json"; }
+  fs::path trial_stdout(TrialId id) const { return trial_dir(id) / "stdout.log"; }
+  fs::path trial_stderr(TrialId id) const { return trial_dir(id) / "stderr.log"; }
+  fs::path trial_heartbeat(TrialId id) const { return trial_dir(id) / "heartbeat"; }
+
+  fs::path slurm_dir() const { return root_ / "slurm"; }
+  // "slurm/array_<n>.sbatch": the n-th rendered batch script.
+  fs::path slurm_script(int n) const;
+  // "slurm/job_<jobid>.json": what one sbatch call submitted.
+  fs::path submission_record(const std::string& job_id) const;
+  fs::path slurm_log_pattern() const { return slurm_dir() / "%x_%A_%a.out"; }
+
+  fs::path final_results() const { return root_ / "final_results.json"; }
+  fs::path best_config() const { return root_ / "best_config.json"; }
+  fs::path results_csv() const { return root_ / "results.csv"; }
+  fs::path report_html() const { return root_ / "report.html"; }
+  fs::path makefile() const { return root_ / "Makefile"; }
+  fs::path collect_index() const { return root_ / ".collect-index.jsonl"; }
+
+  // Every folder a campaign needs, created by Campaign::Create.
+  std::vector<fs::path> Folders() const;
+
+ private:
+  fs::path root_;
+};
+
+// Parses "job_<jobid>.json" back to the job id.
+std::optional<std::string> ParseSubmissionRecordName(std::string_view name);
+
+}  // namespace hpo
