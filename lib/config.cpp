@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "atomic_file.hpp"
+#include "command.hpp"
 #include "error.hpp"
 #include "yaml_util.hpp"
 
@@ -140,6 +141,8 @@ Config ParseConfig(const std::string& text, const std::string& file) {
     } else if (c.IsDefined() && !c.IsNull()) {
       throw UsageError(Where(file, c, "trial.command") + "must be a string or a list of strings");
     }
+    if (c.IsDefined() && !c.IsNull())
+      CheckCommandTemplate(cfg.trial.command, cfg.space.names(), Where(file, c, "trial.command"));
     if (YAML::Node e = t["env"]; e.IsDefined() && !e.IsNull()) {
       if (!e.IsMap()) throw UsageError(Where(file, e, "trial.env") + "must be a mapping NAME: value");
       for (const auto& kv : e)

@@ -93,7 +93,8 @@ std::vector<fs::path> Layout::Folders() const {
           state_dir(TrialState::kFinished),
           state_dir(TrialState::kFailed),
           trials_dir(),
-          slurm_dir()};
+          slurm_dir(),
+          index_dir()};
 }
 
 }  // namespace hpo

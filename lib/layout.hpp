@@ -10,6 +10,7 @@
 //   failed/trial_<i>.json    failed, with the reason of every attempt
 //   trials/trial_<i>/        the trial's work folder: config.json, result.json, logs, checkpoints
 //   slurm/                   rendered batch scripts, submission records, SLURM logs
+//   .index/                  parsed-results cache of hpo-collect (safe to delete)
 //   final_results.json  best_config.json  results.csv  report.html  Makefile
 #pragma once
 
@@ -79,7 +80,9 @@ class Layout {
   fs::path results_csv() const { return root_ / "results.csv"; }
   fs::path report_html() const { return root_ / "report.html"; }
   fs::path makefile() const { return root_ / "Makefile"; }
-  fs::path collect_index() const { return root_ / ".collect-index.jsonl"; }
+  // ".index/": segments of parsed results, so a repeated collect parses only new files.
+  fs::path index_dir() const { return root_ / ".index"; }
+  fs::path index_segment(const std::string& unique) const { return index_dir() / ("seg." + unique + ".jsonl"); }
 
   // Every folder a campaign needs, created by Campaign::Create.
   std::vector<fs::path> Folders() const;

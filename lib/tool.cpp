@@ -14,6 +14,7 @@ namespace hpo {
 namespace {
 const char* g_tool = "hpo";
 volatile std::sig_atomic_t g_interrupted = 0;
+bool g_quiet = false;
 
 void OnInterrupt(int) { g_interrupted = 1; }
 }  // namespace
@@ -34,7 +35,11 @@ void Warning(const std::string& message) {
   std::cerr << g_tool << ": warning: " << message << '\n';
 }
 
-void Info(const std::string& message) { std::cerr << g_tool << ": " << message << '\n'; }
+void SetQuiet(bool quiet) { g_quiet = quiet; }
+
+void Info(const std::string& message) {
+  if (!g_quiet) std::cerr << g_tool << ": " << message << '\n';
+}
 
 int RunTool(const char* tool, const std::function<int()>& body) {
   g_tool = tool;

@@ -17,6 +17,9 @@ void Warning(const std::string& message);
 // Prints "<tool>: <message>" to stderr (progress and explanations, never errors).
 void Info(const std::string& message);
 
+// Silences Info() (for runners started by the local backend: one line per trial is noise).
+void SetQuiet(bool quiet);
+
 // The name of the running tool as given to RunTool ("hpo" before).
 const char* ToolName();
 

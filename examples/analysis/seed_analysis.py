@@ -15,6 +15,7 @@ results_dir = sys.argv[1]
 out_path = sys.argv[2]
 _stem, _ext = os.path.splitext(out_path)
 out_path_2 = _stem + "_hyperparams" + (_ext or ".png")
+os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
 
 import json
 import matplotlib.pyplot as plt

@@ -48,7 +48,11 @@ def _import_hpo_trial():
     for p in reversed(extra):
         if p not in sys.path:
             sys.path.insert(0, p)
-    import hpo_trial  # noqa: E402
+    try:
+        import hpo_trial  # noqa: E402
+    except ImportError:
+        sys.exit("train.py: cannot import hpo_trial: set HPO_PYTHONPATH to the folder "
+                 "holding hpo_trial.py (tried %s)" % ", ".join(extra))
     return hpo_trial
 
 

@@ -12,6 +12,7 @@ source "$HERE/test-cluster-lib.sh"
 usage() {
     cat <<EOF
 usage: $PROG STATE_DIR [--max-array-size N] [--cpus N] [--port-base P]
+                              [--cred-expire S] [--min-job-age S]
 
 Start a single-node SLURM test cluster with all state under STATE_DIR and wait until its
 node is idle. Afterwards:  source STATE_DIR/env.sh   (sets SLURM_CONF)
@@ -20,15 +21,22 @@ Stop it with: stop-test-cluster.sh STATE_DIR
   --max-array-size N  MaxArraySize (largest array index is N-1)        [1001]
   --cpus N            CPUs the node claims, whatever the hardware has  [16]
   --port-base P       slurmctld listens on P, slurmd on P+1             [16817]
+  --cred-expire S     AuthInfo cred_expire: a requeued job becomes eligible
+                      again S+1 seconds after the requeue (SLURM default 120) [10]
+  --min-job-age S     MinJobAge: finished jobs stay visible to squeue and
+                      scontrol for S..S+60 seconds                     [300]
 
-Every start is a fresh cluster: job state from an earlier run is wiped, job ids restart at 1.
-If a cluster from STATE_DIR is already running, says so and exits 0.
+Every start is a fresh cluster: jobs of an earlier run in STATE_DIR are discarded
+(slurmctld -c), but job ids continue where they stopped, so ids are never reused within
+one STATE_DIR. If a cluster from STATE_DIR is already running, says so and exits 0.
 EOF
 }
 
 max_array_size=1001
 cpus=16
 port_base=16817
+cred_expire=10
+min_job_age=300
 state_arg=""
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || tc_usage_error "option $1 needs a value"; }
@@ -41,6 +49,10 @@ while [[ $# -gt 0 ]]; do
         --cpus=*) cpus="${1#*=}"; shift ;;
         --port-base) need_value "$@"; port_base="$2"; shift 2 ;;
         --port-base=*) port_base="${1#*=}"; shift ;;
+        --cred-expire) need_value "$@"; cred_expire="$2"; shift 2 ;;
+        --cred-expire=*) cred_expire="${1#*=}"; shift ;;
+        --min-job-age) need_value "$@"; min_job_age="$2"; shift 2 ;;
+        --min-job-age=*) min_job_age="${1#*=}"; shift ;;
         --) shift; [[ $# -eq 1 && -z "$state_arg" ]] || tc_usage_error "expected exactly one STATE_DIR"; state_arg="$1"; shift ;;
         -*) tc_usage_error "unknown option '$1'" ;;
         *) [[ -z "$state_arg" ]] || tc_usage_error "expected exactly one STATE_DIR, got '$state_arg' and '$1'"; state_arg="$1"; shift ;;
@@ -53,7 +65,11 @@ is_uint() { [[ "$1" =~ ^[0-9]+$ ]] && ((10#$1 >= $2 && 10#$1 <= $3)); }
 is_uint "$max_array_size" 1 4000001 || tc_usage_error "--max-array-size must be an integer in 1..4000001, got '$max_array_size'"
 is_uint "$cpus" 1 4096 || tc_usage_error "--cpus must be an integer in 1..4096, got '$cpus'"
 is_uint "$port_base" 1024 65534 || tc_usage_error "--port-base must be an integer in 1024..65534, got '$port_base'"
+# SLURM rejects cred_expire below 5. MinJobAge 0 would keep finished jobs forever.
+is_uint "$cred_expire" 5 86400 || tc_usage_error "--cred-expire must be an integer in 5..86400, got '$cred_expire'"
+is_uint "$min_job_age" 2 86400 || tc_usage_error "--min-job-age must be an integer in 2..86400, got '$min_job_age'"
 max_array_size=$((10#$max_array_size)); cpus=$((10#$cpus)); port_base=$((10#$port_base))
+cred_expire=$((10#$cred_expire)); min_job_age=$((10#$min_job_age))
 ctld_port=$port_base
 slurmd_port=$((port_base + 1))
 
@@ -109,9 +125,11 @@ fi
 
 mkdir -p -- "$TC_DIR"
 : >"$TC_MARKER"
-# A fresh cluster each time: wipe job state and spool (slurmctld -c would clear the job
-# state anyway), keep the previous logs once as *.log.prev for post-mortems.
-rm -rf -- "$TC_STATE" "$TC_SPOOL" "$TC_RUN_DIR" "$TC_MUNGE_DIR" "$TC_PIDS" "$TC_ENV"
+# A fresh cluster each time: slurmctld -c discards the jobs in the state directory but
+# still reads the next job id from it, so the state directory is kept and ids are not
+# reused; the spool (scripts of killed jobs), munge key and pid files are recreated; the
+# previous logs are kept once as *.prev for post-mortems.
+rm -rf -- "$TC_SPOOL" "$TC_RUN_DIR" "$TC_MUNGE_DIR" "$TC_PIDS" "$TC_ENV"
 mkdir -p -- "$TC_STATE" "$TC_SPOOL" "$TC_RUN_DIR" "$TC_LOG_DIR" "$TC_MUNGE_DIR"
 # munged insists that everybody can traverse its socket directory and that nobody else
 # can write to it; the key itself must be private.
@@ -153,7 +171,7 @@ SlurmdPort=$slurmd_port
 SlurmUser=$user
 SlurmdUser=$user
 AuthType=auth/munge
-AuthInfo=socket=$TC_MUNGE_SOCKET
+AuthInfo=socket=$TC_MUNGE_SOCKET,cred_expire=$cred_expire
 CredType=cred/munge
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
@@ -169,8 +187,10 @@ PlugStackConfig=$TC_PLUGSTACK
 MailProg=/bin/true
 MaxArraySize=$max_array_size
 MaxJobCount=$max_job_count
-SchedulerParameters=sched_min_interval=0,batch_sched_delay=0
-MinJobAge=300
+# sched_interval=1: a periodic full pass every second instead of every 60 s, so a requeued
+# job starts as soon as its BeginTime passes, not at the next backfill or main pass.
+SchedulerParameters=sched_min_interval=0,batch_sched_delay=0,sched_interval=1
+MinJobAge=$min_job_age
 KillWait=5
 ReturnToService=2
 SlurmdTimeout=30
@@ -224,6 +244,7 @@ on_exit() {
             tc_wait_gone "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true
         fi
     done
+    rm -f -- "$TC_PIDS"
     printf '%s: error: cluster in %s did not come up; daemons stopped, logs kept in %s\n' "$PROG" "$TC_DIR" "$TC_LOG_DIR" >&2
     exit "$rc"
 }

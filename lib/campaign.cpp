@@ -1,0 +1,117 @@
+#include "campaign.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+#include <chrono>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "version.hpp"
+
+namespace hpo {
+
+double NowSeconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+Campaign::Campaign(Layout layout, Config config, fs::path workdir)
+    : layout_(std::move(layout)), config_(std::move(config)), workdir_(std::move(workdir)) {}
+
+Campaign Campaign::Open(const fs::path& dir) {
+  Layout layout(fs::absolute(dir));
+  auto text = ReadFile(layout.config_file(), 1 << 20);
+  if (!text)
+    throw UsageError(dir.string() + ": not a campaign directory (no campaign.yaml); create it "
+                                    "with hpo-submit, or check the path");
+  Config config = ParseConfig(*text, layout.config_file().string());
+  fs::path workdir = layout.root();
+  if (auto id = ReadFile(layout.identity_file(), 1 << 20)) {
+    auto j = nlohmann::json::parse(*id, nullptr, false);
+    if (j.is_object() && j.contains("workdir") && j["workdir"].is_string())
+      workdir = j["workdir"].get<std::string>();
+  }
+  for (const auto& f : layout.Folders()) EnsureDirectory(f);
+  return Campaign(std::move(layout), std::move(config), std::move(workdir));
+}
+
+Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::path& workdir,
+                          Force force) {
+  Layout layout(fs::absolute(dir));
+  for (const auto& f : layout.Folders()) EnsureDirectory(f);
+  nlohmann::json identity = {{"fingerprint", config.Fingerprint()},
+                             {"workdir", fs::absolute(workdir).string()},
+                             {"created", NowSeconds()},
+                             {"version", kVersion}};
+  Publish mode = force == Force::kYes ? Publish::kReplace : Publish::kNoReplace;
+  if (WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", mode, layout.tmp_dir()) ==
+      Outcome::kExists) {
+    auto text = ReadFile(layout.identity_file(), 1 << 20);
+    auto old = nlohmann::json::parse(text.value_or(""), nullptr, false);
+    if (!old.is_object() || old.value("fingerprint", "") != config.Fingerprint()) {
+      throw UsageError(
+          layout.root().string() + ": this campaign was created with another space, seed or "
+          "method (frozen in " + layout.config_file().string() + "); use another "
+          "hpo.output_dir, or pass --force to add these trials anyway");
+    }
+  }
+  // Same space, seed and method: the rest (slurm settings, concurrency, command) may change
+  // between submissions, and the newest applies to what is submitted next.
+  WriteFileAtomic(layout.config_file(), config.text, Publish::kReplace, layout.tmp_dir());
+  Campaign c = Open(layout.root());
+  return c;
+}
+
+bool Campaign::AddPending(TrialId id, const nlohmann::json& trial_config) {
+  if (Find(id)) return false;
+  Record r = {{"trial_id", id}, {"state", "pending"}, {"config", trial_config},
+              {"attempt", 1}, {"history", nlohmann::json::array()}};
+  return WriteFileAtomic(layout_.trial_file(TrialState::kPending, id), r.dump() + "\n",
+                         Publish::kNoReplace, layout_.tmp_dir()) == Outcome::kDone;
+}
+
+std::vector<TrialId> Campaign::List(TrialState state) const {
+  std::vector<TrialId> ids;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(layout_.state_dir(state), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (auto id = ParseTrialFileName(it->path().filename().string())) ids.push_back(*id);
+  }
+  if (ec && ec != boost::system::errc::no_such_file_or_directory)
+    throw Error("failed to list " + layout_.state_dir(state).string() + ": " + ec.message());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::optional<Record> Campaign::Read(TrialState state, TrialId id) const {
+  fs::path p = layout_.trial_file(state, id);
+  auto text = ReadFile(p, kMaxRecordBytes);
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) throw Error(p.string() + ": not a trial record (expected a JSON object)");
+  return j;
+}
+
+void Campaign::Write(TrialState state, TrialId id, const Record& record) const {
+  WriteFileAtomic(layout_.trial_file(state, id), record.dump() + "\n", Publish::kReplace,
+                  layout_.tmp_dir());
+}
+
+Outcome Campaign::Move(TrialId id, TrialState from, TrialState to) const {
+  fs::path src = layout_.trial_file(from, id), dst = layout_.trial_file(to, id);
+  if (to == TrialState::kFinished) return MoveFileNoReplace(src, dst);
+  return MoveFile(src, dst);
+}
+
+std::optional<TrialState> Campaign::Find(TrialId id) const {
+  for (TrialState s : {TrialState::kFinished, TrialState::kFailed, TrialState::kRunning,
+                       TrialState::kPending}) {
+    struct stat st;
+    if (::lstat(layout_.trial_file(s, id).c_str(), &st) == 0) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace hpo

@@ -1,0 +1,80 @@
+// A campaign directory: the frozen config, and trial records moved between state folders
+// by atomic rename (Maildir). No process holds state that a crash could lose.
+//
+// Every trial file holds one JSON record:
+//   {"trial_id": 7, "state": "pending|running|finished|failed", "config": {...},
+//    "attempt": 1, "history": [...earlier attempts...],
+//    "runner": {...}                 while running: host, pid, SLURM ids, start time
+//    "<metric>": 0.08,               finished: the seed's `error` (or the configured metric)
+//    "reason": "...",                failed
+//    "additional_info": {...}}       finished/failed: training_time, exit_code, host, ...
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "atomic_file.hpp"
+#include "config.hpp"
+#include "layout.hpp"
+
+namespace hpo {
+
+using Record = nlohmann::json;
+
+// Whether an existing campaign may take a config with another space, seed or method.
+enum class Force { kNo, kYes };
+
+// Largest trial record read (a config with huge values is refused, never half-read).
+inline constexpr std::uint64_t kMaxRecordBytes = 16 << 20;
+
+// Seconds since the epoch, with sub-second precision.
+double NowSeconds();
+
+class Campaign {
+ public:
+  // Opens the campaign at `dir` (reads its frozen config). Throws if `dir` is not a campaign.
+  static Campaign Open(const fs::path& dir);
+
+  // Creates the campaign for `config` at `dir` (usually config.hpo.output_dir), freezing the
+  // config and `workdir` (where trial commands run). If it exists already, opens it and
+  // refuses (unless `force`) a config whose space, seed or method differ from the frozen one.
+  static Campaign Create(const Config& config, const fs::path& dir, const fs::path& workdir,
+                         Force force);
+
+  const Layout& layout() const { return layout_; }
+  const Config& config() const { return config_; }
+  // Directory the trial commands run in (absolute).
+  const fs::path& workdir() const { return workdir_; }
+
+  // Records trial `id` as pending with `trial_config` unless it is known in any state.
+  // Returns true when it was added.
+  bool AddPending(TrialId id, const nlohmann::json& trial_config);
+
+  // Trial ids in one state folder, sorted. Names that are not trial files are skipped.
+  std::vector<TrialId> List(TrialState state) const;
+
+  // Reads a record; nullopt when the file vanished (moved by another process). Throws an
+  // Error naming the file when it is not a JSON object.
+  std::optional<Record> Read(TrialState state, TrialId id) const;
+
+  // Atomically replaces the record of `id` in `state` (temp in tmp/, rename).
+  void Write(TrialState state, TrialId id, const Record& record) const;
+
+  // Moves a trial file between state folders; never replaces a file at the target when
+  // `to` is finished (a result is never overwritten). Returns the outcome.
+  Outcome Move(TrialId id, TrialState from, TrialState to) const;
+
+  // The state folder a trial is in (highest precedence if in several), or nullopt.
+  std::optional<TrialState> Find(TrialId id) const;
+
+ private:
+  Campaign(Layout layout, Config config, fs::path workdir);
+  Layout layout_;
+  Config config_;
+  fs::path workdir_;
+};
+
+}  // namespace hpo

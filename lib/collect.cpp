@@ -1,0 +1,376 @@
+#include "collect.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "process.hpp"
+#include "tool.hpp"
+
+namespace hpo {
+namespace {
+
+using nlohmann::json;
+
+// Index segments beyond this number are merged into one.
+constexpr size_t kMaxSegments = 8;
+constexpr std::uint64_t kMaxSegmentBytes = 1ULL << 31;
+
+// Fields of additional_info kept in the index (what summaries and reports use).
+const char* const kIndexedInfo[] = {"training_time", "start_time", "end_time", "host", "attempt",
+                                    "exit_code", "slurm_job_id", "slurm_array_job_id",
+                                    "slurm_array_task_id", "restart_count"};
+
+json IndexLine(const TrialRow& r) {
+  json info = json::object();
+  for (const char* k : kIndexedInfo)
+    if (r.info.contains(k)) info[k] = r.info[k];
+  return {{"trial_id", r.id}, {"m", *r.metric}, {"config", r.config}, {"info", info},
+          {"attempt", r.attempt}};
+}
+
+std::optional<TrialRow> RowFromIndex(const json& j) {
+  if (!j.is_object() || !j.contains("trial_id") || !j.contains("m") || !j["m"].is_number())
+    return std::nullopt;
+  TrialRow r;
+  r.id = j["trial_id"].get<TrialId>();
+  r.state = TrialState::kFinished;
+  r.metric = j["m"].get<double>();
+  r.config = j.value("config", json::object());
+  r.info = j.value("info", json::object());
+  r.attempt = j.value("attempt", 1);
+  return r;
+}
+
+TrialRow RowFromRecord(TrialId id, TrialState state, const Record& rec, const std::string& metric) {
+  TrialRow r;
+  r.id = id;
+  r.state = state;
+  r.config = rec.value("config", json::object());
+  r.attempt = rec.value("attempt", 1);
+  if (state == TrialState::kRunning) r.info = rec.value("runner", json::object());
+  else r.info = rec.value("additional_info", json::object());
+  if (auto it = rec.find(metric); it != rec.end() && it->is_number()) r.metric = it->get<double>();
+  r.reason = rec.value("reason", "");
+  return r;
+}
+
+std::vector<fs::path> Segments(const Layout& L) {
+  std::vector<fs::path> out;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(L.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (n.rfind("seg.", 0) == 0 && n.size() > 10 && n.substr(n.size() - 6) == ".jsonl")
+      out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Loads finished rows from the index, parses results/ files not in it, and appends a new
+// segment (or merges all segments) when anything was new.
+std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
+  const Layout& L = campaign.layout();
+  const std::string& metric = campaign.config().hpo.metric;
+  std::vector<TrialId> ids = campaign.List(TrialState::kFinished);
+  std::set<TrialId> present(ids.begin(), ids.end());
+  std::unordered_map<TrialId, TrialRow> known;
+  known.reserve(ids.size());
+  std::vector<fs::path> segments = Segments(L);
+  for (const auto& seg : segments) {
+    std::optional<std::string> text;
+    try {
+      text = ReadFile(seg, kMaxSegmentBytes);
+    } catch (const Error& e) {
+      Warning(std::string("ignoring index segment: ") + e.what());
+    }
+    if (!text) continue;  // merged away by another collect: the files are parsed instead
+    std::istringstream in(*text);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto row = RowFromIndex(json::parse(line, nullptr, false));
+      if (row && present.count(row->id)) known.emplace(row->id, std::move(*row));
+    }
+  }
+  std::vector<TrialRow> fresh;
+  for (TrialId id : ids) {
+    if (known.count(id)) continue;
+    std::optional<Record> rec;
+    try {
+      rec = campaign.Read(TrialState::kFinished, id);
+    } catch (const Error& e) {
+      Warning(std::string("skipping unreadable result: ") + e.what());
+      continue;
+    }
+    if (!rec) continue;
+    TrialRow row = RowFromRecord(id, TrialState::kFinished, *rec, metric);
+    if (!row.metric) {
+      Warning(L.trial_file(TrialState::kFinished, id).string() + " has no numeric \"" + metric + "\"; skipped");
+      continue;
+    }
+    fresh.push_back(row);
+    known.emplace(id, std::move(row));
+  }
+  std::vector<TrialRow> rows;
+  rows.reserve(known.size());
+  for (auto& [id, row] : known) rows.push_back(std::move(row));
+  std::sort(rows.begin(), rows.end(), [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });
+
+  // The index is a cache: failing to update it costs speed next time, never correctness.
+  try {
+    if (!fresh.empty() || segments.size() > kMaxSegments) {
+      bool merge = segments.size() + 1 > kMaxSegments;
+      const std::vector<TrialRow>& out = merge ? rows : fresh;
+      std::string text;
+      for (const auto& r : out) text += IndexLine(r).dump() + "\n";
+      WriteFileAtomic(L.index_segment(UniqueName()), text, Publish::kNoReplace, L.tmp_dir());
+      if (merge)
+        for (const auto& seg : segments) RemoveFile(seg);
+    }
+  } catch (const Error& e) {
+    Warning(std::string("could not update the results index: ") + e.what());
+  }
+  return rows;
+}
+
+double FileAge(const fs::path& p, double now) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return -1;
+  return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
+}
+
+bool IsTerminal(const std::string& state) {
+  static const std::set<std::string> terminal = {
+      "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY",
+      "PREEMPTED", "BOOT_FAIL", "DEADLINE", "REVOKED", "SPECIAL_EXIT"};
+  return terminal.count(state.substr(0, state.find(' '))) > 0;
+}
+
+// Finishes a move that a runner or collect wrote into running/ but did not complete (crash
+// between the record write and the rename). Returns true when the trial left running/.
+bool CompleteInterruptedMove(const Campaign& c, TrialId id, const Record& rec) {
+  std::string state = rec.value("state", "running");
+  if (state == "finished") {
+    if (c.Move(id, TrialState::kRunning, TrialState::kFinished) == Outcome::kExists)
+      RemoveFile(c.layout().trial_file(TrialState::kRunning, id));
+    return true;
+  }
+  if (state == "failed") {
+    c.Move(id, TrialState::kRunning, TrialState::kFailed);
+    return true;
+  }
+  if (state == "pending") {
+    c.Move(id, TrialState::kRunning, TrialState::kPending);
+    return true;
+  }
+  return false;
+}
+
+// Decides whether a running trial's runner is gone; returns the reason, or "" if alive.
+// A slow but alive runner is never declared lost: on its own host the pid (with its start
+// time) decides; elsewhere only an expired lease together with SLURM's word does.
+std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
+                       const std::optional<std::map<std::string, JobState>>& jobs, double now) {
+  const Layout& L = c.layout();
+  json runner = rec.value("runner", json::object());
+  double age = FileAge(L.trial_heartbeat(id), now);
+  double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now);
+  if (age < 0 || (rec_age >= 0 && rec_age < age)) age = rec_age;
+  bool lease_expired = age > c.config().hpo.lease_timeout;
+  std::string host = runner.value("host", "");
+  long pid = runner.value("pid", 0L);
+  bool same_host = !host.empty() && host == HostName() && pid > 0;
+  bool runner_gone = lease_expired;
+  if (same_host) {
+    auto ticks = ProcessStartTicks(static_cast<pid_t>(pid));
+    runner_gone = !ticks || (runner.contains("pid_start") &&
+                             runner["pid_start"].get<unsigned long long>() != *ticks);
+  }
+  if (!runner_gone) return "";
+  std::string gone = same_host ? "runner pid " + std::to_string(pid) + " on " + host + " is gone"
+                               : "no lease renewal for " + std::to_string(static_cast<long>(age)) +
+                                     " s" + (host.empty() ? "" : " from " + host);
+  std::string job = runner.value("slurm_job_id", "");
+  if (job.empty()) return "lost: " + gone;
+  if (!jobs) {
+    // SLURM could not be asked: a requeued job might still come back, so only the lease counts.
+    return lease_expired ? "lost: " + gone + "; SLURM could not be asked about job " + job : "";
+  }
+  auto it = jobs->find(job);
+  if (it == jobs->end()) return "lost: " + gone + "; SLURM no longer knows job " + job;
+  if (!IsTerminal(it->second.state)) return "";  // pending again (requeued) or running
+  std::string why = it->second.state;
+  if (!it->second.reason.empty() && it->second.reason != "None") why += " (" + it->second.reason + ")";
+  return why + ": SLURM job " + job + " ended and its runner recorded nothing (" + gone + ")";
+}
+
+std::string CsvField(const json& v) {
+  std::string s = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string Csv(const Campaign& c, const std::vector<TrialRow>& rows) {
+  const Config& cfg = c.config();
+  std::vector<std::string> names = cfg.space.names();
+  std::string out = "trial_id,state," + CsvField(cfg.hpo.metric) +
+                    ",training_time,attempt,host,start_time,end_time,reason";
+  for (const auto& n : names) out += "," + CsvField(n);
+  out += "\n";
+  for (const auto& r : rows) {
+    if (r.state != TrialState::kFinished && r.state != TrialState::kFailed) continue;
+    out += std::to_string(r.id) + "," + StateName(r.state) + ",";
+    if (r.metric) out += json(*r.metric).dump();
+    for (const char* k : {"training_time", "attempt", "host", "start_time", "end_time"})
+      out += "," + CsvField(r.info.value(k, json()));
+    out += "," + CsvField(r.reason);
+    for (const auto& n : names) out += "," + CsvField(r.config.value(n, json()));
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Better(double a, double b, Mode mode) { return mode == Mode::kMin ? a < b : a > b; }
+
+std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
+  const std::string& metric = campaign.config().hpo.metric;
+  std::vector<TrialRow> rows = ScanFinished(campaign);
+  std::set<TrialId> seen;
+  for (const auto& r : rows) seen.insert(r.id);
+  for (TrialState s : {TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
+    for (TrialId id : campaign.List(s)) {
+      if (!seen.insert(id).second) continue;  // a higher-precedence copy exists
+      if (s == TrialState::kPending) {
+        TrialRow r;
+        r.id = id;
+        r.state = s;
+        rows.push_back(r);
+        continue;
+      }
+      std::optional<Record> rec;
+      try {
+        rec = campaign.Read(s, id);
+      } catch (const Error& e) {
+        Warning(std::string("skipping unreadable record: ") + e.what());
+      }
+      if (rec) rows.push_back(RowFromRecord(id, s, *rec, metric));
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });
+  return rows;
+}
+
+CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) {
+  const Layout& L = campaign.layout();
+  const Config& cfg = campaign.config();
+  CollectSummary sum;
+  double now = NowSeconds();
+
+  // 1. Settle running trials: finish interrupted moves, drop copies that a higher-precedence
+  //    state already holds, and fail trials whose runner is gone.
+  std::vector<TrialId> running = campaign.List(TrialState::kRunning);
+  std::vector<std::pair<TrialId, Record>> live;
+  std::vector<std::string> job_ids;
+  for (TrialId id : running) {
+    auto state = campaign.Find(id);
+    if (state && (*state == TrialState::kFinished || *state == TrialState::kFailed)) {
+      RemoveFile(L.trial_file(TrialState::kRunning, id));  // the later copy already landed
+      continue;
+    }
+    std::optional<Record> rec;
+    try {
+      rec = campaign.Read(TrialState::kRunning, id);
+    } catch (const Error& e) {
+      Warning(std::string("unreadable running record left alone: ") + e.what());
+      continue;
+    }
+    if (!rec || CompleteInterruptedMove(campaign, id, *rec)) continue;
+    std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
+    if (!job.empty()) job_ids.push_back(job);
+    live.emplace_back(id, std::move(*rec));
+  }
+  std::optional<std::map<std::string, JobState>> jobs;
+  if (!job_ids.empty() && options.slurm) jobs = options.slurm->Query(job_ids);
+  for (auto& [id, rec] : live) {
+    std::string reason = LostReason(campaign, id, rec, jobs, now);
+    if (reason.empty()) continue;
+    rec["state"] = "failed";
+    rec["reason"] = reason;
+    json info = rec.value("runner", json::object());
+    rec.erase("runner");
+    info["attempt"] = rec.value("attempt", 1);
+    rec["additional_info"] = info;
+    if (!rec.contains("history")) rec["history"] = json::array();
+    rec["history"].push_back({{"attempt", rec.value("attempt", 1)}, {"state", "failed"},
+                              {"reason", reason}, {"end_time", now}});
+    // Re-check: the runner may have published in the meantime; never clobber that.
+    if (campaign.Find(id) != TrialState::kRunning) continue;
+    campaign.Write(TrialState::kRunning, id, rec);
+    campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
+    ++sum.lost;
+    Warning("trial " + std::to_string(id) + ": " + reason);
+  }
+
+  // 2. Scan.
+  sum.rows = ScanCampaign(campaign);
+  for (TrialState s : kAllStates) sum.counts[s] = 0;
+  for (const auto& r : sum.rows) {
+    ++sum.counts[r.state];
+    sum.n_trials = std::max<std::int64_t>(sum.n_trials, r.id + 1);
+    if (r.state == TrialState::kFinished && r.metric &&
+        (!sum.best_metric || Better(*r.metric, *sum.best_metric, cfg.hpo.mode))) {
+      sum.best_metric = r.metric;
+      sum.best_id = r.id;
+      sum.best_config = r.config;
+    }
+  }
+  if (!options.write_outputs) return sum;
+
+  // 3. Outputs, each published atomically.
+  json counts = json::object();
+  for (TrialState s : kAllStates) counts[StateName(s)] = sum.counts[s];
+  json final_results = {
+      {"best_config", sum.best_id ? sum.best_config : json()},
+      {"best_error", sum.best_metric ? json(*sum.best_metric) : json()},
+      {"best_trial_id", sum.best_id ? json(*sum.best_id) : json()},
+      {"metric", cfg.hpo.metric},
+      {"mode", cfg.hpo.mode == Mode::kMin ? "min" : "max"},
+      {"n_trials", sum.n_trials},
+      {"counts", counts},
+      {"updated_at", NowSeconds()}};
+  WriteFileAtomic(L.final_results(), final_results.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
+  if (sum.best_id)
+    WriteFileAtomic(L.best_config(), sum.best_config.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
+  WriteFileAtomic(L.results_csv(), Csv(campaign, sum.rows), Publish::kReplace, L.tmp_dir());
+  return sum;
+}
+
+std::string FormatSummary(const Campaign& campaign, const CollectSummary& s) {
+  std::ostringstream out;
+  out << campaign.layout().root().string() << ": " << s.n_trials << " trials: "
+      << s.counts.at(TrialState::kFinished) << " finished, " << s.counts.at(TrialState::kRunning)
+      << " running, " << s.counts.at(TrialState::kPending) << " pending, "
+      << s.counts.at(TrialState::kFailed) << " failed";
+  if (s.lost) out << " (" << s.lost << " newly settled as failed)";
+  out << "\n";
+  if (s.best_id)
+    out << "best " << campaign.config().hpo.metric << " " << json(*s.best_metric).dump()
+        << " (trial " << *s.best_id << "): " << s.best_config.dump() << "\n";
+  else
+    out << "no finished trial yet\n";
+  return out.str();
+}
+
+}  // namespace hpo

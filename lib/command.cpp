@@ -1,0 +1,76 @@
+#include "command.hpp"
+
+#include "error.hpp"
+
+namespace hpo {
+namespace {
+
+const char* const kFixed[] = {"config_file", "result_file", "trial_dir", "trial_id", "attempt"};
+
+// Calls `on_text(text)` for literal runs and `on_name(name)` for placeholders.
+template <class Text, class Name>
+void Scan(const std::string& s, const std::string& where, Text on_text, Name on_name) {
+  for (size_t i = 0; i < s.size();) {
+    if (s.compare(i, 2, "{{") == 0 || s.compare(i, 2, "}}") == 0) {
+      on_text(std::string(1, s[i]));
+      i += 2;
+    } else if (s[i] == '{') {
+      size_t end = s.find('}', i);
+      if (end == std::string::npos)
+        throw UsageError(where + "unclosed '{' in '" + s + "'; write {{ for a literal brace");
+      on_name(s.substr(i + 1, end - i - 1));
+      i = end + 1;
+    } else {
+      size_t next = s.find_first_of("{}", i);
+      if (next == i) next = i + 1;  // a lone '}'
+      on_text(s.substr(i, next == std::string::npos ? std::string::npos : next - i));
+      i = next == std::string::npos ? s.size() : next;
+    }
+  }
+}
+
+}  // namespace
+
+void CheckCommandTemplate(const std::vector<std::string>& argv_template,
+                          const std::vector<std::string>& param_names, const std::string& where) {
+  if (argv_template.empty())
+    throw UsageError(where + "is empty; give the command that runs one trial, e.g. "
+                             "python train.py --config {config_file}");
+  for (const auto& element : argv_template) {
+    Scan(element, where, [](const std::string&) {},
+         [&](const std::string& name) {
+           for (const char* f : kFixed)
+             if (name == f) return;
+           for (const auto& p : param_names)
+             if (name == p) return;
+           throw UsageError(where + "unknown placeholder {" + name +
+                            "}; use {config_file}, {result_file}, {trial_dir}, {trial_id}, "
+                            "{attempt} or a parameter of the space");
+         });
+  }
+}
+
+std::vector<std::string> RenderCommand(const std::vector<std::string>& argv_template,
+                                       const CommandContext& ctx, const nlohmann::json& config) {
+  std::vector<std::string> argv;
+  argv.reserve(argv_template.size());
+  for (const auto& element : argv_template) {
+    std::string out;
+    Scan(element, "trial.command: ", [&](const std::string& t) { out += t; },
+         [&](const std::string& name) {
+           if (name == "config_file") out += ctx.config_file;
+           else if (name == "result_file") out += ctx.result_file;
+           else if (name == "trial_dir") out += ctx.trial_dir;
+           else if (name == "trial_id") out += ctx.trial_id;
+           else if (name == "attempt") out += ctx.attempt;
+           else if (auto it = config.find(name); it != config.end())
+             out += it->is_string() ? it->get<std::string>() : it->dump();
+           else
+             throw Error("trial.command: placeholder {" + name + "} has no value in this trial's config");
+         });
+    argv.push_back(std::move(out));
+  }
+  return argv;
+}
+
+}  // namespace hpo

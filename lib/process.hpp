@@ -1,0 +1,57 @@
+// Running other programs without a shell: argv in, exit status and output back.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hpo {
+
+// How a child process ended.
+struct ExitInfo {
+  int exit_code = -1;  // valid when signal == 0
+  int signal = 0;      // the signal that killed it, or 0
+  bool ok() const { return signal == 0 && exit_code == 0; }
+  // "exit code 3", "killed by SIGKILL".
+  std::string Describe() const;
+};
+
+// Converts a waitpid status.
+ExitInfo FromWaitStatus(int status);
+
+// Name of a signal ("SIGTERM").
+std::string SignalName(int sig);
+
+// Result of RunCapture.
+struct Captured {
+  ExitInfo exit;
+  std::string out;  // standard output
+  std::string err;  // standard error
+  bool timed_out = false;
+};
+
+// Runs argv (looked up in PATH), feeding `input` on stdin, capturing stdout and stderr,
+// killing it after `timeout_seconds`. Throws an Error when the program cannot be started;
+// `std::nullopt` is never returned for a started program.
+Captured RunCapture(const std::vector<std::string>& argv, const std::string& input = "",
+                    double timeout_seconds = 60);
+
+// True when `program` is found in PATH (or is an executable path).
+bool FindInPath(const std::string& program);
+
+// The directory of the running executable (/proc/self/exe), for finding sibling tools.
+std::string ExecutableDir();
+
+// True while a process with this pid exists (kill(pid, 0)).
+bool ProcessAlive(pid_t pid);
+
+// The start time of a process in clock ticks since boot (/proc/<pid>/stat field 22), to
+// tell a reused pid from the original; nullopt when the process does not exist.
+std::optional<unsigned long long> ProcessStartTicks(pid_t pid);
+
+// The short host name.
+std::string HostName();
+
+}  // namespace hpo

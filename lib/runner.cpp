@@ -1,0 +1,345 @@
+#include "runner.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "atomic_file.hpp"
+#include "campaign.hpp"
+#include "command.hpp"
+#include "error.hpp"
+#include "process.hpp"
+#include "slurm.hpp"
+#include "tool.hpp"
+
+extern char** environ;
+
+namespace hpo {
+namespace {
+
+using nlohmann::json;
+
+// Seconds a locally interrupted trial gets between SIGTERM and SIGKILL.
+constexpr int kLocalKillGrace = 30;
+
+void Touch(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    Warning("failed to renew the lease " + p.string() + ": " + ErrnoText(errno));
+    return;
+  }
+  ::futimens(fd, nullptr);
+  ::close(fd);
+}
+
+int OpenLog(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error("failed to open " + p.string() + ": " + ErrnoText(errno));
+  return fd;
+}
+
+void WriteLine(int fd, const std::string& s) { (void)!::write(fd, s.data(), s.size()); }
+
+json RunnerInfo(const SlurmEnv& slurm, int restart_count) {
+  json r = {{"host", HostName()}, {"pid", static_cast<long>(::getpid())},
+            {"start_time", NowSeconds()}, {"restart_count", restart_count}};
+  if (auto t = ProcessStartTicks(::getpid())) r["pid_start"] = *t;
+  if (slurm.present()) {
+    r["slurm_job_id"] = slurm.job_id;
+    r["slurm_array_job_id"] = slurm.array_job_id;
+    r["slurm_array_task_id"] = slurm.array_task_id;
+  }
+  return r;
+}
+
+// Reads the trial's result file and returns the metric, or the reason it is unusable.
+struct ParsedResult {
+  std::optional<double> metric;
+  json extra = json::object();
+  std::string problem;
+};
+
+ParsedResult ReadResult(const fs::path& p, const std::string& metric) {
+  ParsedResult r;
+  std::optional<std::string> text;
+  try {
+    text = ReadFile(p, kMaxResultBytes);
+  } catch (const Error& e) {
+    r.problem = std::string("unusable result file: ") + e.what();
+    return r;
+  }
+  if (!text) {
+    r.problem = "the trial wrote no result file " + p.string();
+    return r;
+  }
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded()) {
+    r.problem = "the result file " + p.string() + " is not valid JSON (truncated, or NaN/inf written as a bare word?)";
+    return r;
+  }
+  if (!j.is_object()) {
+    r.problem = "the result file " + p.string() + " is not a JSON object";
+    return r;
+  }
+  auto it = j.find(metric);
+  if (it == j.end()) {
+    r.problem = "the result file " + p.string() + " has no \"" + metric + "\" key (hpo.metric)";
+    return r;
+  }
+  if (!it->is_number()) {
+    r.problem = "the metric \"" + metric + "\" in " + p.string() + " is not a number: " + it->dump().substr(0, 80);
+    return r;
+  }
+  double v = it->get<double>();
+  if (!std::isfinite(v)) {
+    r.problem = "the metric \"" + metric + "\" is not finite";
+    return r;
+  }
+  r.metric = v;
+  for (auto& [k, val] : j.items())
+    if (k != metric) r.extra[k] = val;
+  return r;
+}
+
+std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::string, std::string>>& add) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string s(*e);
+    bool replaced = false;
+    for (const auto& [k, v] : add) replaced |= s.compare(0, k.size() + 1, k + "=") == 0;
+    if (!replaced) env.push_back(s);
+  }
+  for (const auto& [k, v] : add) env.push_back(k + "=" + v);
+  return env;
+}
+
+}  // namespace
+
+RunOutcome RunTrial(const fs::path& dir, TrialId id) {
+  Campaign campaign = Campaign::Open(dir);
+  const Layout& L = campaign.layout();
+  const Config& cfg = campaign.config();
+  SlurmEnv slurm = SlurmEnv::FromEnvironment();
+  std::string tag = "trial " + std::to_string(id);
+
+  // Signals are taken synchronously (sigtimedwait) so that no handler races the bookkeeping.
+  sigset_t mask, old_mask;
+  sigemptyset(&mask);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2}) sigaddset(&mask, s);
+  ::sigprocmask(SIG_BLOCK, &mask, &old_mask);
+
+  // Claim: one rename decides between racing runners.
+  int restart_count = 0;
+  Record rec;
+  Outcome claimed = campaign.Move(id, TrialState::kPending, TrialState::kRunning);
+  if (claimed == Outcome::kMissing) {
+    auto state = campaign.Find(id);
+    if (!state) throw Error(tag + " is not in campaign " + L.root().string() + " (no trial file in any state folder)");
+    if (*state == TrialState::kRunning) {
+      auto running = campaign.Read(TrialState::kRunning, id);
+      std::string owner_job = running ? running->value("/runner/slurm_job_id"_json_pointer, std::string()) : "";
+      if (slurm.present() && owner_job == slurm.job_id) {
+        // Our own job, requeued or restarted by SLURM: resume the trial.
+        rec = *running;
+        restart_count = rec.value("/runner/restart_count"_json_pointer, 0) + 1;
+        Info(tag + ": resuming after a restart of job " + slurm.job_id);
+      } else {
+        std::string who = running ? running->value("runner", json::object()).dump() : "another runner";
+        Info(tag + " is already claimed by " + who + "; not running it twice");
+        return RunOutcome::kSkipped;
+      }
+    } else {
+      Info(tag + " is already " + StateName(*state) + "; nothing to do");
+      return RunOutcome::kSkipped;
+    }
+  } else {
+    auto r = campaign.Read(TrialState::kRunning, id);
+    if (!r) throw Error(tag + ": its record vanished right after the claim");
+    rec = *r;
+  }
+
+  const int attempt = rec.value("attempt", 1);
+  const json trial_config = rec.value("config", json::object());
+  rec["state"] = "running";
+  rec["runner"] = RunnerInfo(slurm, restart_count);
+  campaign.Write(TrialState::kRunning, id, rec);
+
+  fs::path tdir = L.trial_dir(id);
+  EnsureDirectory(L.trials_dir());
+  EnsureDirectory(tdir);
+  Touch(L.trial_heartbeat(id));
+  WriteFileAtomic(L.trial_config(id), trial_config.dump(2) + "\n");
+  RemoveFile(L.trial_result(id));  // a stale result of an earlier attempt must not count
+
+  CommandContext ctx{L.trial_config(id).string(), L.trial_result(id).string(), tdir.string(),
+                     std::to_string(id), std::to_string(attempt)};
+  std::vector<std::string> argv = RenderCommand(cfg.trial.command, ctx, trial_config);
+  std::vector<std::pair<std::string, std::string>> add = cfg.trial.env;
+  add.insert(add.end(), {{kEnvTrialId, std::to_string(id)},
+                         {kEnvConfig, L.trial_config(id).string()},
+                         {kEnvResult, L.trial_result(id).string()},
+                         {kEnvTrialDir, tdir.string()},
+                         {kEnvAttempt, std::to_string(attempt)},
+                         {kEnvRestartCount, std::to_string(restart_count)},
+                         {kEnvMetric, cfg.hpo.metric},
+                         {kEnvCampaignDir, L.root().string()}});
+  std::vector<std::string> env = BuildEnvironment(add);
+
+  int out_fd = OpenLog(L.trial_stdout(id));
+  int err_fd = OpenLog(L.trial_stderr(id));
+  double start = NowSeconds();
+  std::string banner = "=== hpo: trial " + std::to_string(id) + " attempt " + std::to_string(attempt) +
+                       " restart " + std::to_string(restart_count) + " on " + HostName() +
+                       (slurm.present() ? " job " + slurm.job_id : "") + " ===\n";
+  WriteLine(out_fd, banner);
+  WriteLine(err_fd, banner);
+
+  std::vector<char*> cargv, cenv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  std::string workdir = campaign.workdir().string();
+
+  pid_t child = ::fork();
+  if (child < 0) throw Error("failed to fork for " + tag + ": " + ErrnoText(errno));
+  if (child == 0) {
+    ::setpgid(0, 0);  // its own group: signals are forwarded to the whole trial tree
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, 0);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGPIPE}) ::sigaction(s, &dfl, nullptr);
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::chdir(workdir.c_str()) != 0) {
+      std::string m = "hpo-run: error: cannot enter " + workdir + ": " + std::strerror(errno) + "\n";
+      WriteLine(2, m);
+      ::_exit(127);
+    }
+    ::execvpe(cargv[0], cargv.data(), cenv.data());
+    std::string m = "hpo-run: error: failed to run " + argv[0] + ": " + std::strerror(errno) + "\n";
+    WriteLine(2, m);
+    ::_exit(127);
+  }
+  ::setpgid(child, child);
+  ::close(out_fd);
+  ::close(err_fd);
+  Info(tag + ": started (attempt " + std::to_string(attempt) + ", pid " + std::to_string(child) + ")");
+
+  int status = 0;
+  int term_signal = 0;       // SIGTERM/SIGINT/SIGHUP received by the runner
+  bool warned = false;       // SIGUSR2 received (time limit or preemption ahead)
+  double kill_at = 0;
+  double next_beat = NowSeconds() + cfg.hpo.heartbeat_interval;
+  while (true) {
+    double now = NowSeconds();
+    double wait = std::max(0.01, next_beat - now);
+    if (kill_at > 0) wait = std::min(wait, std::max(0.01, kill_at - now));
+    timespec ts{static_cast<time_t>(wait), static_cast<long>((wait - std::floor(wait)) * 1e9)};
+    siginfo_t info;
+    int sig = ::sigtimedwait(&mask, &info, &ts);
+    pid_t done = ::waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+      if (!term_signal) term_signal = sig;
+      ::kill(-child, sig);
+      if (kill_at == 0) kill_at = NowSeconds() + kLocalKillGrace;
+    } else if (sig == SIGUSR2) {
+      warned = true;
+      ::kill(-child, SIGUSR2);
+      Info(tag + ": SIGUSR2 (time limit or preemption ahead): forwarded to the trial");
+    }
+    now = NowSeconds();
+    if (kill_at > 0 && now >= kill_at) {
+      ::kill(-child, SIGKILL);
+      kill_at = now + 3600;
+    }
+    if (now >= next_beat) {
+      Touch(L.trial_heartbeat(id));
+      next_beat = now + cfg.hpo.heartbeat_interval;
+    }
+  }
+  ::kill(-child, SIGKILL);  // no stray grandchildren outlive their trial
+  double end = NowSeconds();
+  ExitInfo exit = FromWaitStatus(status);
+
+  json info = {{"exit_code", exit.signal ? json(nullptr) : json(exit.exit_code)},
+               {"host", HostName()},
+               {"attempt", attempt},
+               {"restart_count", restart_count},
+               {"start_time", start},
+               {"end_time", end},
+               {"stdout", L.trial_stdout(id).string()},
+               {"stderr", L.trial_stderr(id).string()}};
+  if (exit.signal) info["signal"] = SignalName(exit.signal);
+  if (slurm.present()) {
+    info["slurm_job_id"] = slurm.job_id;
+    info["slurm_array_job_id"] = slurm.array_job_id;
+    info["slurm_array_task_id"] = slurm.array_task_id;
+  }
+
+  // Interrupted on a workstation (Ctrl-C, hpo-submit --local stopped): the trial did not
+  // fail, so it goes back to pending for the next run, with the interruption in its history.
+  if (term_signal && !slurm.present()) {
+    json h = {{"attempt", attempt}, {"state", "interrupted"}, {"reason", "interrupted by " + SignalName(term_signal)},
+              {"start_time", start}, {"end_time", end}, {"host", HostName()}};
+    rec["history"].push_back(h);
+    rec["state"] = "pending";
+    rec.erase("runner");
+    campaign.Write(TrialState::kRunning, id, rec);
+    campaign.Move(id, TrialState::kRunning, TrialState::kPending);
+    Info(tag + ": interrupted by " + SignalName(term_signal) + "; returned to pending");
+    return RunOutcome::kReturnedToPending;
+  }
+
+  ParsedResult result = ReadResult(L.trial_result(id), cfg.hpo.metric);
+  std::string reason;
+  if (term_signal) reason = "terminated by " + SignalName(term_signal) + " (SLURM job " + slurm.job_id + ")";
+  else if (!exit.ok()) reason = "the trial command failed: " + exit.Describe() + " (see " + L.trial_stderr(id).string() + ")";
+  else if (!result.metric) reason = result.problem;
+
+  json additional = result.extra;
+  for (auto& [k, v] : info.items()) additional[k] = v;
+  if (!additional.contains("training_time") || !additional["training_time"].is_number())
+    additional["training_time"] = end - start;
+
+  rec.erase("runner");
+  if (reason.empty()) {
+    rec["state"] = "finished";
+    rec[cfg.hpo.metric] = *result.metric;
+    rec["additional_info"] = additional;
+    campaign.Write(TrialState::kRunning, id, rec);
+    if (campaign.Move(id, TrialState::kRunning, TrialState::kFinished) == Outcome::kExists) {
+      // Another run of the same trial published first; keep its result, file ours beside it.
+      WriteFileAtomic(tdir / ("duplicate_result." + UniqueName() + ".json"), rec.dump(2) + "\n");
+      RemoveFile(L.trial_file(TrialState::kRunning, id));
+      Warning(tag + ": a result was already published; this run's result kept in " + tdir.string());
+    }
+    Info(tag + ": finished, " + cfg.hpo.metric + " = " + json(*result.metric).dump());
+    return RunOutcome::kFinished;
+  }
+  if (warned) reason += "; SIGUSR2 had warned of the time limit";
+  rec["state"] = "failed";
+  rec["reason"] = reason;
+  rec["additional_info"] = additional;
+  rec["history"].push_back({{"attempt", attempt}, {"state", "failed"}, {"reason", reason},
+                            {"start_time", start}, {"end_time", end}, {"host", HostName()}});
+  campaign.Write(TrialState::kRunning, id, rec);
+  campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
+  Info(tag + ": failed: " + reason);
+  return RunOutcome::kFailed;
+}
+
+}  // namespace hpo

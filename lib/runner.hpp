@@ -1,0 +1,36 @@
+// The runner: what one SLURM array task or one local slot executes for one trial.
+// Claims the trial (rename pending -> running), runs the trial command with the HPO_*
+// environment, keeps a lease (heartbeat), and publishes the outcome (results/ or failed/).
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include "layout.hpp"
+
+namespace hpo {
+
+// What happened to the trial.
+enum class RunOutcome {
+  kFinished,          // a finite metric: moved to results/
+  kFailed,            // moved to failed/ with the reason
+  kSkipped,           // claimed by another runner, or already done: nothing run
+  kReturnedToPending  // interrupted locally before it could finish: back in pending/
+};
+
+// Runs trial `id` of the campaign at `dir`. Prints one line per transition on stderr.
+RunOutcome RunTrial(const boost::filesystem::path& dir, TrialId id);
+
+// Largest result file read; a larger one fails the trial with that reason.
+inline constexpr std::uint64_t kMaxResultBytes = 16 << 20;
+
+// Environment variable names of the runner <-> trial contract.
+inline constexpr const char* kEnvTrialId = "HPO_TRIAL_ID";
+inline constexpr const char* kEnvConfig = "HPO_CONFIG";
+inline constexpr const char* kEnvResult = "HPO_RESULT";
+inline constexpr const char* kEnvTrialDir = "HPO_TRIAL_DIR";
+inline constexpr const char* kEnvAttempt = "HPO_ATTEMPT";
+inline constexpr const char* kEnvRestartCount = "HPO_RESTART_COUNT";
+inline constexpr const char* kEnvMetric = "HPO_METRIC";
+inline constexpr const char* kEnvCampaignDir = "HPO_CAMPAIGN_DIR";
+
+}  // namespace hpo

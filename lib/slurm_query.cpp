@@ -1,0 +1,85 @@
+#include "slurm_query.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "error.hpp"
+#include "process.hpp"
+#include "tool.hpp"
+
+namespace hpo {
+namespace {
+
+class SqueueSource : public JobStateSource {
+ public:
+  std::optional<std::map<std::string, JobState>> Query(const std::vector<std::string>&) override {
+    const passwd* pw = ::getpwuid(::getuid());
+    std::vector<std::string> argv = {"squeue", "--noheader", "--states=all", "--format=%A|%T|%r"};
+    if (pw) argv.insert(argv.end(), {"--user", pw->pw_name});
+    try {
+      Captured c = RunCapture(argv, "", 60);
+      if (c.exit.ok()) return ParseSqueue(c.out);
+      Warning("squeue failed (" + c.exit.Describe() + "): " + c.err.substr(0, 200) +
+              "; judging running trials by their leases");
+    } catch (const Error& e) {
+      Warning(std::string(e.what()) + "; judging running trials by their leases");
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+std::map<std::string, JobState> ParseSqueue(const std::string& text) {
+  std::map<std::string, JobState> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t a = line.find('|');
+    if (a == std::string::npos) continue;
+    size_t b = line.find('|', a + 1);
+    JobState s;
+    s.state = line.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+    if (b != std::string::npos) s.reason = line.substr(b + 1);
+    std::string id = line.substr(0, a);
+    id.erase(id.find_last_not_of(' ') + 1);
+    out[id.substr(id.find_first_not_of(' '))] = s;
+  }
+  return out;
+}
+
+std::optional<JobState> ParseScontrolJob(const std::string& text) {
+  auto field = [&](const std::string& key) -> std::string {
+    size_t p = text.find(" " + key + "=");
+    if (p == std::string::npos && text.rfind(key + "=", 0) == 0) p = 0;
+    else if (p == std::string::npos) return "";
+    else ++p;
+    p += key.size() + 1;
+    size_t e = text.find_first_of(" \n", p);
+    return text.substr(p, e == std::string::npos ? std::string::npos : e - p);
+  };
+  JobState s;
+  s.state = field("JobState");
+  if (s.state.empty()) return std::nullopt;
+  s.reason = field("Reason");
+  return s;
+}
+
+std::unique_ptr<JobStateSource> MakeSlurmJobStateSource() {
+  if (!FindInPath("squeue")) return nullptr;
+  return std::make_unique<SqueueSource>();
+}
+
+std::optional<JobState> QueryJob(const std::string& job_id) {
+  if (job_id.empty() || !FindInPath("scontrol")) return std::nullopt;
+  try {
+    Captured c = RunCapture({"scontrol", "show", "job", "-o", job_id}, "", 10);
+    if (c.exit.ok()) return ParseScontrolJob(c.out);
+  } catch (const Error&) {
+  }
+  return std::nullopt;
+}
+
+}  // namespace hpo

@@ -1,0 +1,32 @@
+#include "trials_input.hpp"
+
+#include "error.hpp"
+
+namespace hpo {
+
+std::vector<TrialLine> ReadTrialLines(std::istream& in, const std::string& name) {
+  std::vector<TrialLine> out;
+  std::string line;
+  long n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string where = name + ":" + std::to_string(n) + ": ";
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw UsageError(where + "not a JSON object; each line must look like "
+                               "{\"trial_id\": 7, \"config\": {...}} (as hpo-sample prints)");
+    auto id = j.find("trial_id");
+    if (id == j.end() || !id->is_number_integer() || id->get<std::int64_t>() < 0 ||
+        id->get<std::int64_t>() > kMaxTrialId)
+      throw UsageError(where + "trial_id: must be an integer from 0 to " + std::to_string(kMaxTrialId));
+    auto cfg = j.find("config");
+    if (cfg == j.end() || !cfg->is_object())
+      throw UsageError(where + "config: must be a JSON object of parameter values");
+    out.push_back({id->get<TrialId>(), *cfg});
+  }
+  if (in.bad()) throw Error("failed to read " + name);
+  return out;
+}
+
+}  // namespace hpo

@@ -1,0 +1,78 @@
+// Helpers shared by the tests: a scratch directory per test case (kept on failure), small
+// file helpers, and running a built tool with captured output.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hpo::testing {
+
+namespace fs = boost::filesystem;
+
+// A fresh directory under the system temp dir ($TMPDIR or /tmp), made with mkdtemp. Removed
+// by the destructor when the test case has had no failure since construction; otherwise kept
+// and its path printed to stderr, so a failing case can be inspected. Tests never write into
+// the source tree.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+  // Writes `text` to `name` inside the directory (plain write: test set-up) and returns the
+  // path.
+  fs::path Write(const std::string& name, const std::string& text) const;
+
+ private:
+  fs::path path_;
+  long failures_at_start_;
+};
+
+// The whole content of a file; fails the test case (REQUIRE) when it cannot be read.
+std::string ReadText(const fs::path& path);
+
+// Writes a file (plain, non-atomic: test set-up).
+void WriteText(const fs::path& path, const std::string& text);
+
+// The names in a directory, sorted; "." and ".." excluded.
+std::vector<std::string> ListDir(const fs::path& dir);
+
+// What a finished child process left behind.
+struct RunResult {
+  int exit_code = -1;  // exit status, or 128 + signal number when killed by a signal
+  std::string out, err;
+};
+
+// Runs `argv` (argv[0] is a path, not looked up in PATH) in `cwd` with stdin from /dev/null,
+// and returns its exit code and everything it wrote to stdout and stderr.
+RunResult RunProgram(const std::vector<std::string>& argv, const fs::path& cwd);
+
+// A built tool, e.g. ToolPath("hpo-sample").
+fs::path ToolPath(const std::string& name);
+
+// A file of the source tree (read only), e.g. SourcePath("examples/mlp/hpo.yaml").
+fs::path SourcePath(const std::string& relative);
+
+// Splits text into lines (without the '\n'); a final unterminated line is kept.
+std::vector<std::string> Lines(const std::string& text);
+
+// Statistics for the distribution tests. Seeds are fixed, so every test is deterministic;
+// the critical values only say how far from the ideal a result may be before it is a bug.
+
+// Kolmogorov-Smirnov distance sup |F_n(x) - cdf(x)| of `values` (sorted in place).
+double KsDistance(std::vector<double> values, const std::function<double(double)>& cdf);
+// Pearson's statistic sum (o - e)^2 / e.
+double ChiSquare(const std::vector<double>& observed, const std::vector<double>& expected);
+// Upper critical value of chi-square with `df` degrees of freedom at the standard-normal
+// quantile `z` (Wilson-Hilferty): z = 4.75 is the 1e-6 level.
+double ChiSquareCritical(int df, double z);
+
+// Number of failed checks in this test run so far (fed by a doctest listener).
+long FailureCount();
+
+}  // namespace hpo::testing

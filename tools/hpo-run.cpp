@@ -1,0 +1,59 @@
+// hpo-run: the per-task runner. One SLURM array task, or one local slot, runs one trial.
+#include <cstdlib>
+
+#include "cli.hpp"
+#include "error.hpp"
+#include "runner.hpp"
+#include "tool.hpp"
+
+namespace {
+
+int Run(int argc, char** argv) {
+  std::string dir;
+  hpo::po::options_description desc("options");
+  desc.add_options()
+      ("campaign", hpo::po::value(&dir), "campaign directory (positional)")
+      ("trial", hpo::po::value<std::int64_t>(), "the trial id to run")
+      ("array-offset", hpo::po::value<std::int64_t>(),
+       "run trial OFFSET + $SLURM_ARRAY_TASK_ID (what the batch script passes)")
+      ("quiet,q", "print only errors");
+  hpo::po::positional_options_description pos;
+  pos.add("campaign", 1);
+  hpo::po::variables_map vm;
+  hpo::CliSpec spec{
+      "hpo-run CAMPAIGN_DIR (--trial ID | --array-offset N)",
+      "Claims one pending trial (rename pending/ -> running/), runs the trial command with\n"
+      "HPO_TRIAL_ID, HPO_CONFIG, HPO_RESULT, HPO_TRIAL_DIR, HPO_ATTEMPT, HPO_RESTART_COUNT,\n"
+      "HPO_METRIC and HPO_CAMPAIGN_DIR set, renews its lease while it runs, and moves the trial\n"
+      "to results/ (finite metric) or failed/ (with the reason). A trial claimed by another\n"
+      "runner is not run twice: the loser exits 0 and says why. hpo-submit starts it; you\n"
+      "rarely call it yourself. Exit status: 0 finished or skipped, 1 the trial failed.",
+      "  hpo-run hpo_results/mlp_example --trial 7\n"
+      "  hpo-run \"$CAMPAIGN\" --array-offset 1000   # in a batch script: trial 1000+task id\n"};
+  if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
+  if (vm.count("quiet")) hpo::SetQuiet(true);
+  if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-run --help)");
+  std::int64_t id;
+  if (vm.count("trial")) {
+    id = vm["trial"].as<std::int64_t>();
+  } else if (vm.count("array-offset")) {
+    const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+    if (!task || !*task)
+      throw hpo::UsageError("--array-offset needs SLURM_ARRAY_TASK_ID (run it from an array job)");
+    id = vm["array-offset"].as<std::int64_t>() + std::atoll(task);
+  } else {
+    throw hpo::UsageError("give --trial ID or --array-offset N (see hpo-run --help)");
+  }
+  if (id < 0 || id > hpo::kMaxTrialId)
+    throw hpo::UsageError("trial id " + std::to_string(id) + " is out of range");
+  switch (hpo::RunTrial(dir, id)) {
+    case hpo::RunOutcome::kFailed: return 1;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return hpo::RunTool("hpo-run", [&] { return Run(argc, argv); });
+}

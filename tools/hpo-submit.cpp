@@ -1,0 +1,91 @@
+// hpo-submit: record trials as pending and start them on a backend.
+#include <unistd.h>
+
+#include <boost/filesystem/operations.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "campaign.hpp"
+#include "cli.hpp"
+#include "config.hpp"
+#include "error.hpp"
+#include "local_backend.hpp"
+#include "process.hpp"
+#include "tool.hpp"
+#include "trials_input.hpp"
+
+namespace {
+
+struct Options {
+  std::string config = "hpo.yaml";
+  std::string trials;
+  bool local = false, array = false, force = false;
+};
+
+int Run(int argc, char** argv) {
+  Options opt;
+  hpo::po::options_description desc("options");
+  desc.add_options()
+      ("config,c", hpo::po::value(&opt.config), "config file (default hpo.yaml)")
+      ("trials,t", hpo::po::value(&opt.trials),
+       "JSON Lines of trials (default: standard input when it is not a terminal; - for stdin)")
+      ("local", hpo::po::bool_switch(&opt.local), "run trials here, hpo.max_concurrent_jobs at once")
+      ("array", hpo::po::bool_switch(&opt.array), "submit trials as SLURM job arrays")
+      ("force", hpo::po::bool_switch(&opt.force),
+       "add trials even if the campaign was created with another space, seed or method");
+  hpo::po::variables_map vm;
+  hpo::CliSpec spec{
+      "hpo-submit [-c CONFIG] [--trials FILE] (--local | --array) [--force]",
+      "Records each trial (JSON Lines from hpo-sample) as pending in the campaign directory\n"
+      "hpo.output_dir (created on first use, with a frozen copy of the config), then starts\n"
+      "the pending trials. A trial already known in any state is not added again.\n"
+      "  --local  runs them as local processes through hpo-run, at most hpo.max_concurrent_jobs\n"
+      "           at once; it keeps no state: kill it and run it again, it continues.\n"
+      "  --array  submits SLURM job arrays (see the README).\n"
+      "Without --local or --array: --array when sbatch is on PATH, else --local.",
+      "  hpo-sample -n 100 | hpo-submit --array\n"
+      "  hpo-sample -c examples/mlp/hpo.yaml | hpo-submit -c examples/mlp/hpo.yaml --local\n"
+      "  hpo-submit --local            # only (re)start what is pending\n"};
+  if (!hpo::ParseCommandLine(argc, argv, spec, desc, {}, vm)) return 0;
+  if (opt.local && opt.array) throw hpo::UsageError("--local and --array exclude each other; pick one");
+  hpo::Config cfg = hpo::LoadConfig(opt.config);
+  if (cfg.trial.command.empty())
+    throw hpo::UsageError(opt.config + ": trial.command: missing; give the command that runs one "
+                          "trial, e.g. python train.py --config {config_file}");
+
+  // Read every line before recording anything: a bad line records nothing.
+  std::vector<hpo::TrialLine> lines;
+  if (opt.trials == "-" || (opt.trials.empty() && !::isatty(0))) {
+    lines = hpo::ReadTrialLines(std::cin, "<stdin>");
+  } else if (!opt.trials.empty()) {
+    std::ifstream in(opt.trials);
+    if (!in) throw hpo::UsageError(opt.trials + ": cannot open: " + hpo::ErrnoText(errno));
+    lines = hpo::ReadTrialLines(in, opt.trials);
+  }
+  hpo::Campaign campaign = hpo::Campaign::Create(
+      cfg, cfg.hpo.output_dir, boost::filesystem::current_path(),
+      opt.force ? hpo::Force::kYes : hpo::Force::kNo);
+  int added = 0;
+  for (const auto& l : lines) added += campaign.AddPending(l.trial_id, l.config) ? 1 : 0;
+  hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
+            std::to_string(lines.size() - added) + " already known; " +
+            std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
+
+  bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
+  if (!use_array) {
+    hpo::InstallInterruptHandlers();
+    std::string runner = hpo::ExecutableDir() + "/hpo-run";
+    hpo::LocalResult r = hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
+    hpo::Info("local: " + std::to_string(r.started) + " runner(s) started, " +
+              std::to_string(r.finished) + " ended ok, " + std::to_string(r.failed) +
+              " with a failed trial");
+    return r.interrupted ? static_cast<int>(hpo::ExitStatus::kInterrupted) : 0;
+  }
+  throw hpo::Error("--array: the SLURM backend is not built yet");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return hpo::RunTool("hpo-submit", [&] { return Run(argc, argv); });
+}
