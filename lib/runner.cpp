@@ -17,6 +17,7 @@
 #include "error.hpp"
 #include "process.hpp"
 #include "slurm.hpp"
+#include "slurm_query.hpp"
 #include "tool.hpp"
 
 extern char** environ;
@@ -306,7 +307,12 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
 
   ParsedResult result = ReadResult(L.trial_result(id), cfg.hpo.metric);
   std::string reason;
-  if (term_signal) reason = "terminated by " + SignalName(term_signal) + " (SLURM job " + slurm.job_id + ")";
+  if (term_signal) {
+    // Ask SLURM once why it signalled us: CANCELLED, TIMEOUT, PREEMPTED, NODE_FAIL...
+    auto job = QueryJob(slurm.job_id);
+    std::string state = job && !job->state.empty() ? job->state : "TERMINATED";
+    reason = state + ": the runner received " + SignalName(term_signal) + " (SLURM job " + slurm.job_id + ")";
+  }
   else if (!exit.ok()) reason = "the trial command failed: " + exit.Describe() + " (see " + L.trial_stderr(id).string() + ")";
   else if (!result.metric) reason = result.problem;
 

@@ -63,7 +63,7 @@ std::vector<double> Doubles(const std::vector<json>& values) {
 
 TEST_SUITE("unit") {
 
-TEST_CASE("uniform draws stay in [low, high) and are uniform") {
+TEST_CASE("uniform draws stay below high and are uniform") {
   for (Method method : {Method::kRandom, Method::kSobol}) {
     CAPTURE(hpo::MethodName(method));
     Space space = SpaceOf("x: {uniform: [-2.5, 4]}");
@@ -78,7 +78,7 @@ TEST_CASE("uniform draws stay in [low, high) and are uniform") {
   }
 }
 
-TEST_CASE("loguniform draws stay in [low, high) and are uniform in log space") {
+TEST_CASE("loguniform draws stay below high and are uniform in log space") {
   for (Method method : {Method::kRandom, Method::kSobol}) {
     CAPTURE(hpo::MethodName(method));
     Space space = SpaceOf("lr: {loguniform: [1.0e-4, 1.0e-2]}");

@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "local_backend.hpp"
 #include "process.hpp"
+#include "slurm_submit.hpp"
 #include "tool.hpp"
 #include "trials_input.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 struct Options {
   std::string config = "hpo.yaml";
   std::string trials;
-  bool local = false, array = false, force = false;
+  bool local = false, array = false, force = false, dry_run = false, no_collect = false;
 };
 
 int Run(int argc, char** argv) {
@@ -32,16 +33,22 @@ int Run(int argc, char** argv) {
       ("local", hpo::po::bool_switch(&opt.local), "run trials here, hpo.max_concurrent_jobs at once")
       ("array", hpo::po::bool_switch(&opt.array), "submit trials as SLURM job arrays")
       ("force", hpo::po::bool_switch(&opt.force),
-       "add trials even if the campaign was created with another space, seed or method");
+       "add trials even if the campaign was created with another space, seed or method")
+      ("dry-run", hpo::po::bool_switch(&opt.dry_run),
+       "--array: record the trials, print the batch scripts and sbatch lines, submit nothing")
+      ("no-collect", hpo::po::bool_switch(&opt.no_collect),
+       "--array: do not chain hpo-collect (and hpo-report) after the arrays");
   hpo::po::variables_map vm;
   hpo::CliSpec spec{
-      "hpo-submit [-c CONFIG] [--trials FILE] (--local | --array) [--force]",
+      "hpo-submit [-c CONFIG] [--trials FILE] (--local | --array [--dry-run] [--no-collect]) [--force]",
       "Records each trial (JSON Lines from hpo-sample) as pending in the campaign directory\n"
       "hpo.output_dir (created on first use, with a frozen copy of the config), then starts\n"
       "the pending trials. A trial already known in any state is not added again.\n"
       "  --local  runs them as local processes through hpo-run, at most hpo.max_concurrent_jobs\n"
       "           at once; it keeps no state: kill it and run it again, it continues.\n"
-      "  --array  submits SLURM job arrays (see the README).\n"
+      "  --array  submits the pending trials as SLURM job arrays (--array=IDS%max_concurrent_jobs,\n"
+      "           split at the cluster's MaxArraySize and chained with afterany), then an\n"
+      "           hpo-collect job with --dependency=afterany; prints the array job ids.\n"
       "Without --local or --array: --array when sbatch is on PATH, else --local.",
       "  hpo-sample -n 100 | hpo-submit --array\n"
       "  hpo-sample -c examples/mlp/hpo.yaml | hpo-submit -c examples/mlp/hpo.yaml --local\n"
@@ -81,7 +88,15 @@ int Run(int argc, char** argv) {
               " with a failed trial");
     return r.interrupted ? static_cast<int>(hpo::ExitStatus::kInterrupted) : 0;
   }
-  throw hpo::Error("--array: the SLURM backend is not built yet");
+  hpo::SubmitOptions sopt;
+  sopt.dry_run = opt.dry_run;
+  sopt.chain_collect = !opt.no_collect;
+  sopt.tools_dir = hpo::ExecutableDir();
+  auto sbatch = hpo::MakeSbatch();
+  hpo::SubmitResult r = hpo::SubmitArrays(campaign, hpo::UnsubmittedPending(campaign), *sbatch,
+                                          sopt, opt.dry_run ? std::cout : std::cerr);
+  for (const auto& j : r.array_jobs) std::cout << j << "\n";
+  return 0;
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ tc_info "MaxArraySize=$got_mas as configured"
 # --- a throttled array ---------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/hpo-smoke.XXXXXX")"
 # Each task records start and end times so the throttle can be checked afterwards.
+# shellcheck disable=SC2016 # the $ expressions are for the job shell
 payload="$(printf 'd=%q; t=$SLURM_ARRAY_TASK_ID; s=$(date +%%s.%%N); sleep 1; echo "$SLURM_ARRAY_JOB_ID $t $s $(date +%%s.%%N)" >"$d/task-$t.tmp" && mv "$d/task-$t.tmp" "$d/task-$t"' "$work")"
 job="$(sbatch --parsable --array=0-9%3 --job-name=hpo-smoke --chdir="$work" \
     --output="$work/slurm-%A_%a.out" --wrap="$payload")" || fail "sbatch failed"

@@ -72,6 +72,20 @@ else
     tc_warn "slurmctld or munged is not running; cannot cancel jobs"
 fi
 
+# --- job processes that are still there (slurmctld gone, or jobs that would not die) -------
+# scontrol listpids asks this cluster's slurmstepds directly through the sockets in its
+# spool directory (no slurmctld needed), so every pid it prints is one of our jobs.
+if [[ -f "$TC_CONF" && -d "$TC_SPOOL" ]]; then
+    tc_slurm_env
+    leftover="$(timeout 10 scontrol listpids 2>/dev/null | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | tr '\n' ' ')" || leftover=""
+    if [[ -n "${leftover// /}" ]]; then
+        tc_warn "job processes still running, killing them: $leftover"
+        # shellcheck disable=SC2086 # word splitting of the pid list is intended
+        kill -KILL $leftover 2>/dev/null || true
+        sleep 1   # let slurmstepd notice and report the end of its job
+    fi
+fi
+
 # --- stop the daemons, compute node first, munged last (the others need it to shut down) --
 stopped=0
 for name in slurmd slurmctld munged; do
@@ -97,8 +111,8 @@ for name in slurmd slurmctld munged; do
 done
 
 # --- anything else this cluster started (slurmstepd of jobs that would not die) -----------
-# Found by the marker variable in their environment, so only this cluster's processes match.
-strays="$(tc_marked_pids | tr '\n' ' ')"
+# Only processes that provably belong to this cluster match (see tc_cluster_pids).
+strays="$(tc_cluster_pids | tr '\n' ' ')"
 if [[ -n "${strays// /}" ]]; then
     tc_warn "stray processes of this cluster still running, killing them: $strays"
     for pid in $strays; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the TC_* paths are used by the sourcing scripts
 # Shared helpers for start-test-cluster.sh, stop-test-cluster.sh and smoke-test.sh.
 # Sourced, never executed. The caller sets PROG (used in messages) before sourcing.
 #
@@ -110,16 +111,27 @@ tc_wait_gone() {
     done
 }
 
-# tc_marked_pids: pids of live processes started by this cluster (daemons and the
-# slurmstepd they spawned), found by the HPO_TEST_CLUSTER_DIR variable the start script
-# puts into the daemons' environment.
-tc_marked_pids() {
-    local p
+# tc_cluster_pids: pids of live processes that belong to this cluster: the daemons and what
+# they spawned keep the HPO_TEST_CLUSTER_DIR variable the start script put into the daemons'
+# environment; slurmstepd overwrites its environment with its process title, so it is
+# recognised by its title and a descriptor open on a file of this cluster (its log).
+# Other programs that merely have a file of the state directory open (tail -f) never match.
+tc_cluster_pids() {
+    local p cmd fd
     for p in /proc/[0-9]*; do
         p="${p#/proc/}"
-        [[ "$p" != "$$" ]] || continue
+        [[ "$p" != "$$" && "$p" != "$BASHPID" ]] || continue
+        cmd="$(tc_cmdline "$p")"
+        [[ -n "$cmd" ]] || continue
         if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "HPO_TEST_CLUSTER_DIR=$TC_DIR"; then
-            [[ -n "$(tc_cmdline "$p")" ]] && printf '%s\n' "$p"
+            printf '%s\n' "$p"
+        elif [[ "$cmd" == slurmstepd:* ]]; then
+            for fd in "/proc/$p/fd/"*; do
+                if [[ "$(readlink -- "$fd" 2>/dev/null)" == "$TC_DIR/"* ]]; then
+                    printf '%s\n' "$p"
+                    break
+                fi
+            done
         fi
     done
     return 0

@@ -1,0 +1,257 @@
+#include "slurm_submit.hpp"
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "process.hpp"
+#include "slurm_query.hpp"
+#include "templates.hpp"
+#include "tool.hpp"
+
+namespace hpo {
+namespace {
+
+using nlohmann::json;
+
+class RealSbatch : public Sbatch {
+ public:
+  std::string Submit(const std::vector<std::string>& args) override {
+    std::vector<std::string> argv = {"sbatch", "--parsable"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Captured c = RunCapture(argv, "", 120);
+    if (!c.exit.ok() || c.out.empty()) {
+      std::string err = c.err.empty() ? c.out : c.err;
+      while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+      throw Error("sbatch refused the job (" + c.exit.Describe() + "): " + err);
+    }
+    std::string id = c.out.substr(0, c.out.find_first_of(";\n"));
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+      throw Error("sbatch printed an unexpected job id: " + c.out);
+    return id;
+  }
+  long MaxArraySize() override {
+    try {
+      Captured c = RunCapture({"scontrol", "show", "config"}, "", 30);
+      std::istringstream in(c.out);
+      std::string line;
+      while (std::getline(in, line)) {
+        if (line.rfind("MaxArraySize", 0) != 0) continue;
+        size_t eq = line.find('=');
+        if (eq != std::string::npos) return std::stol(line.substr(eq + 1));
+      }
+    } catch (const std::exception& e) {
+      Warning(std::string("could not read MaxArraySize: ") + e.what() + "; assuming 1001");
+    }
+    return 1001;
+  }
+};
+
+std::string SbatchLines(const SlurmSection& s) {
+  std::string out;
+  auto line = [&](const std::string& opt, const std::string& v) {
+    if (!v.empty()) out += "#SBATCH --" + opt + "=" + v + "\n";
+  };
+  line("partition", s.partition);
+  line("time", s.time);
+  line("mem", s.mem);
+  line("cpus-per-task", std::to_string(s.cpus_per_task));
+  if (s.gpus > 0) line("gres", "gpu:" + std::to_string(s.gpus));
+  line("account", s.account);
+  line("qos", s.qos);
+  line("constraint", s.constraint);
+  for (const auto& e : s.extra) out += "#SBATCH " + e + "\n";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+std::string Comment(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
+  return out;
+}
+
+std::string Tool(const std::string& dir, const std::string& name) { return dir + "/" + name; }
+
+}  // namespace
+
+std::unique_ptr<Sbatch> MakeSbatch() { return std::make_unique<RealSbatch>(); }
+
+std::string IndexRanges(const std::vector<TrialId>& idx) {
+  std::string out;
+  for (size_t i = 0; i < idx.size();) {
+    size_t j = i;
+    while (j + 1 < idx.size() && idx[j + 1] == idx[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(idx[i]);
+    if (j > i) out += "-" + std::to_string(idx[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<ArrayPlan> PlanArrays(std::vector<TrialId> ids, long max_array_size) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<ArrayPlan> plans;
+  long m = std::max(2L, max_array_size);
+  for (size_t i = 0; i < ids.size();) {
+    ArrayPlan p;
+    p.offset = ids[i];  // start each array at its first id: indices 0..m-1 from there
+    std::vector<TrialId> idx;
+    while (i < ids.size() && ids[i] - p.offset < m) {
+      p.ids.push_back(ids[i]);
+      idx.push_back(ids[i] - p.offset);
+      ++i;
+    }
+    p.indices = IndexRanges(idx);
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+std::string RenderArrayScript(const Campaign& c, TrialId offset, const std::string& tools_dir) {
+  const SlurmSection& s = c.config().slurm;
+  std::map<std::string, std::string> vars = {
+      {"campaign_comment", Comment(c.layout().root().string())},
+      {"sbatch_lines", SbatchLines(s)},
+      {"signal_grace", std::to_string(s.signal_grace)},
+      {"env_setup", s.env_setup},
+      {"runner", ShellQuote(Tool(tools_dir, "hpo-run"))},
+      {"campaign", ShellQuote(c.layout().root().string())},
+      {"offset", std::to_string(offset)}};
+  return RenderTemplate(LoadTemplate("array.sbatch.in"), vars, "array.sbatch.in");
+}
+
+std::vector<std::string> ArraySbatchArgs(const Campaign& c, const ArrayPlan& plan,
+                                         const std::string& script, const std::string& after) {
+  std::vector<std::string> args = {
+      "--array=" + plan.indices + "%" + std::to_string(c.config().hpo.max_concurrent_jobs),
+      "--job-name=" + c.config().slurm.job_name,
+      "--output=" + c.layout().slurm_log_pattern().string(),
+      "--chdir=" + c.workdir().string()};
+  if (!after.empty()) args.push_back("--dependency=afterany:" + after);
+  args.push_back(script);
+  return args;
+}
+
+std::vector<TrialId> UnsubmittedPending(const Campaign& c) {
+  std::vector<TrialId> pending = c.List(TrialState::kPending);
+  // Arrays of this campaign SLURM still holds cover their trials: do not submit them twice.
+  std::map<std::string, std::vector<TrialId>> arrays;
+  boost::system::error_code ec;
+  for (boost::filesystem::directory_iterator it(c.layout().slurm_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    auto job = ParseSubmissionRecordName(it->path().filename().string());
+    if (!job) continue;
+    auto text = ReadFile(it->path(), 64 << 20);
+    auto j = json::parse(text.value_or(""), nullptr, false);
+    if (j.is_object() && j.value("kind", "") == "array" && j.contains("trial_ids"))
+      arrays[*job] = j["trial_ids"].get<std::vector<TrialId>>();
+  }
+  if (arrays.empty()) return pending;
+  auto source = MakeSlurmJobStateSource();
+  if (!source) return pending;
+  std::vector<std::string> ids;
+  for (const auto& [job, t] : arrays) ids.push_back(job);
+  auto states = source->Query(ids);
+  if (!states) return pending;
+  std::set<TrialId> covered;
+  for (const auto& [job, trials] : arrays) {
+    auto it = states->find(job);
+    if (it == states->end()) continue;
+    const std::string& st = it->second.state;
+    if (st == "PENDING" || st == "RUNNING" || st == "REQUEUED" || st == "CONFIGURING" ||
+        st == "SUSPENDED" || st == "REQUEUE_HOLD" || st == "RESIZING")
+      covered.insert(trials.begin(), trials.end());
+  }
+  std::vector<TrialId> out;
+  for (TrialId id : pending)
+    if (!covered.count(id)) out.push_back(id);
+  return out;
+}
+
+SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& sbatch,
+                          const SubmitOptions& opt, std::ostream& log) {
+  SubmitResult res;
+  const Layout& L = c.layout();
+  if (ids.empty()) {
+    log << "nothing to submit: no pending trial that a queued array does not already cover\n";
+    return res;
+  }
+  long max_size = sbatch.MaxArraySize();
+  std::vector<ArrayPlan> plans = PlanArrays(ids, max_size);
+  std::string after;
+  int n = 0;
+  for (const auto& plan : plans) {
+    std::string script_text = RenderArrayScript(c, plan.offset, opt.tools_dir);
+    fs::path script;
+    if (opt.dry_run) {
+      script = L.slurm_script(n++);
+    } else {
+      // A unique script name even when two hpo-submit run at once: never overwrite.
+      while (WriteFileAtomic(script = L.slurm_script(n++), script_text, Publish::kNoReplace,
+                             L.tmp_dir()) == Outcome::kExists) {
+      }
+    }
+    std::vector<std::string> args = ArraySbatchArgs(c, plan, script.string(), after);
+    if (opt.dry_run) {
+      log << "# " << script.string() << " (" << plan.ids.size() << " trials, offset "
+          << plan.offset << ")\n" << script_text << "\nsbatch --parsable";
+      for (const auto& a : args) log << " " << ShellQuote(a);
+      log << "\n\n";
+      res.array_jobs.push_back("<dry-run>");
+      after = "<previous>";
+      continue;
+    }
+    std::string job = sbatch.Submit(args);
+    json record = {{"job_id", job}, {"kind", "array"}, {"offset", plan.offset},
+                   {"array", plan.indices}, {"trial_ids", plan.ids}, {"script", script.string()},
+                   {"submitted_at", NowSeconds()}, {"after", after}};
+    WriteFileAtomic(L.submission_record(job), record.dump() + "\n", Publish::kReplace, L.tmp_dir());
+    log << "submitted array job " << job << ": " << plan.ids.size() << " trials (ids "
+        << plan.ids.front() << ".." << plan.ids.back() << "), at most "
+        << c.config().hpo.max_concurrent_jobs << " at once"
+        << (after.empty() ? "" : ", after job " + after) << "\n";
+    res.array_jobs.push_back(job);
+    after = job;
+  }
+  res.trials = ids.size();
+  if (!opt.chain_collect) return res;
+
+  std::string report_line;
+  if (FindInPath(Tool(opt.tools_dir, "hpo-report")))
+    report_line = ShellQuote(Tool(opt.tools_dir, "hpo-report")) + " " + ShellQuote(L.root().string());
+  std::map<std::string, std::string> vars = {
+      {"campaign_comment", Comment(L.root().string())},
+      {"sbatch_lines", c.config().slurm.partition.empty() ? "" : "#SBATCH --partition=" + c.config().slurm.partition},
+      {"collect", ShellQuote(Tool(opt.tools_dir, "hpo-collect"))},
+      {"campaign", ShellQuote(L.root().string())},
+      {"report", report_line}};
+  std::string text = RenderTemplate(LoadTemplate("collect.sbatch.in"), vars, "collect.sbatch.in");
+  fs::path script = L.slurm_dir() / "collect.sbatch";
+  std::vector<std::string> args = {"--job-name=" + c.config().slurm.job_name + "-collect",
+                                   "--output=" + (L.slurm_dir() / "%x_%j.out").string(),
+                                   "--chdir=" + c.workdir().string(),
+                                   "--dependency=afterany:" + after, script.string()};
+  if (opt.dry_run) {
+    log << "# " << script.string() << "\n" << text << "\nsbatch --parsable";
+    for (const auto& a : args) log << " " << ShellQuote(a);
+    log << "\n";
+    return res;
+  }
+  WriteFileAtomic(script, text, Publish::kReplace, L.tmp_dir());
+  res.collect_job = sbatch.Submit(args);
+  WriteFileAtomic(L.submission_record(res.collect_job),
+                  json({{"job_id", res.collect_job}, {"kind", "collect"}, {"after", after},
+                        {"submitted_at", NowSeconds()}}).dump() + "\n",
+                  Publish::kReplace, L.tmp_dir());
+  log << "submitted hpo-collect job " << res.collect_job << " (afterany:" << after << ")\n";
+  return res;
+}
+
+}  // namespace hpo
