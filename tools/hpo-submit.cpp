@@ -20,7 +20,8 @@ namespace {
 struct Options {
   std::string config = "hpo.yaml";
   std::string trials;
-  bool local = false, array = false, force = false, dry_run = false, no_collect = false;
+  bool local = false, array = false, force = false, dry_run = false, no_collect = false,
+       no_start = false;
 };
 
 int Run(int argc, char** argv) {
@@ -34,6 +35,8 @@ int Run(int argc, char** argv) {
       ("array", hpo::po::bool_switch(&opt.array), "submit trials as SLURM job arrays")
       ("force", hpo::po::bool_switch(&opt.force),
        "add trials even if the campaign was created with another space, seed or method")
+      ("no-start", hpo::po::bool_switch(&opt.no_start),
+       "only record the trials as pending; start nothing (a later hpo-submit starts them)")
       ("dry-run", hpo::po::bool_switch(&opt.dry_run),
        "--array: record the trials, print the batch scripts and sbatch lines, submit nothing")
       ("no-collect", hpo::po::bool_switch(&opt.no_collect),
@@ -78,6 +81,7 @@ int Run(int argc, char** argv) {
             std::to_string(lines.size() - added) + " already known; " +
             std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
 
+  if (opt.no_start) return 0;
   bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
   if (!use_array) {
     hpo::InstallInterruptHandlers();

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The seed's MLP example (scikit-learn on digits) through the local backend, then the seed
+# README's analysis snippet (pandas + matplotlib, Agg) unchanged on our output.
+source "$(dirname "$0")/lib.sh"
+$PY -c "import sklearn, pandas, matplotlib" 2>/dev/null || {
+  [ "${CI:-false}" = true ] && fail "python3-sklearn/pandas/matplotlib missing"
+  skip "Debian's scikit-learn, pandas or matplotlib missing for /usr/bin/python3"
+}
+sed -e "s|output_dir: .*|output_dir: $SCRATCH/camp|" -e "s|max_epochs: \[20, 50\]|max_epochs: [5, 10]|" \
+  "$HPO_SOURCE_DIR/examples/mlp/hpo.yaml" > hpo.yaml
+grep -q "max_epochs: \[5, 10\]" hpo.yaml || fail "could not shorten the example"
+# The example's command is relative to the repository root: run from there.
+(cd "$HPO_SOURCE_DIR" && hpo-sample -c "$SCRATCH/hpo.yaml" -n 6 | hpo-submit -c "$SCRATCH/hpo.yaml" --local 2>"$SCRATCH/submit.log")
+assert_eq "$(count_files camp/results)" 6 "finished MLP trials ($(cat submit.log; cat camp/failed/* 2>/dev/null))"
+hpo-collect camp >/dev/null
+$PY "$HPO_SOURCE_DIR/examples/analysis/seed_analysis.py" camp plots/errors.png > analysis.out 2>&1 \
+  || fail "the seed's analysis snippet failed: $(cat analysis.out)"
+grep -q "Best configuration:" analysis.out || fail "snippet output: $(cat analysis.out)"
+grep -q "Best error:" analysis.out || fail "snippet output: $(cat analysis.out)"
+[ -s plots/errors.png ] || fail "no plot written"
+json_get camp/results/trial_0.json '0 < j["error"] < 1 and j["additional_info"]["accuracy"] > 0' | grep -qx True \
+  || fail "MLP result implausible: $(cat camp/results/trial_0.json)"
+note "ok"
