@@ -175,12 +175,31 @@ bool CompleteInterruptedMove(const Campaign& c, TrialId id, const Record& rec) {
 }
 
 // Decides whether a running trial's runner is gone; returns the reason, or "" if alive.
-// A slow but alive runner is never declared lost: on its own host the pid (with its start
-// time) decides; elsewhere only an expired lease together with SLURM's word does.
+// SLURM's word comes first: a job it reports ended (CANCELLED, TIMEOUT, NODE_FAIL...) has no
+// process left, and its state is the reason. Otherwise a slow but alive runner is never
+// declared lost: on its own host the pid (with its start time) decides; elsewhere an expired
+// lease, and only when SLURM no longer knows the job or cannot be asked.
 std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
   const Layout& L = c.layout();
   json runner = rec.value("runner", json::object());
+  std::string job = runner.value("slurm_job_id", "");
+  std::string ending;
+  if (runner.contains("ending")) {
+    const json& e = runner["ending"];
+    ending = "; the runner saw " + (e.value("signal", "").empty() ? "its trial " + e.value("trial", "")
+                                                                  : e.value("signal", ""));
+  }
+  if (!job.empty() && jobs) {
+    auto it = jobs->find(job);
+    if (it != jobs->end()) {
+      if (!IsTerminal(it->second.state)) return "";  // pending again (requeued) or running
+      std::string why = it->second.state;
+      if (!it->second.reason.empty() && it->second.reason != "None")
+        why += " (" + it->second.reason + ")";
+      return why + ": SLURM job " + job + " ended before the trial recorded a result" + ending;
+    }
+  }
   double age = FileAge(L.trial_heartbeat(id), now);
   double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now);
   if (age < 0 || (rec_age >= 0 && rec_age < age)) age = rec_age;
@@ -198,18 +217,10 @@ std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
   std::string gone = same_host ? "runner pid " + std::to_string(pid) + " on " + host + " is gone"
                                : "no lease renewal for " + std::to_string(static_cast<long>(age)) +
                                      " s" + (host.empty() ? "" : " from " + host);
-  std::string job = runner.value("slurm_job_id", "");
-  if (job.empty()) return "lost: " + gone;
-  if (!jobs) {
-    // SLURM could not be asked: a requeued job might still come back, so only the lease counts.
-    return lease_expired ? "lost: " + gone + "; SLURM could not be asked about job " + job : "";
-  }
-  auto it = jobs->find(job);
-  if (it == jobs->end()) return "lost: " + gone + "; SLURM no longer knows job " + job;
-  if (!IsTerminal(it->second.state)) return "";  // pending again (requeued) or running
-  std::string why = it->second.state;
-  if (!it->second.reason.empty() && it->second.reason != "None") why += " (" + it->second.reason + ")";
-  return why + ": SLURM job " + job + " ended and its runner recorded nothing (" + gone + ")";
+  if (job.empty()) return "lost: " + gone + ending;
+  // A job SLURM could not be asked about might still be requeued: only the lease counts.
+  if (!jobs) return lease_expired ? "lost: " + gone + "; SLURM could not be asked about job " + job + ending : "";
+  return "lost: " + gone + "; SLURM no longer knows job " + job + ending;
 }
 
 std::string CsvField(const json& v) {

@@ -31,6 +31,9 @@ struct ReportOptions {
   std::size_t top_min = 10, top_max = 200;
   // "Now" in unix seconds, for running trials; 0 reads the clock.
   double now = 0;
+  // Directory the page will be written to: log links are relative when it is the campaign
+  // directory, file:// URLs otherwise. Empty: the campaign directory.
+  fs::path page_dir;
 };
 
 // A trial's run interval [start, end) in unix seconds (end = now while it runs).
@@ -60,6 +63,7 @@ struct ReportStats {
   std::int64_t total = 0;
   std::optional<std::size_t> best;            // index into the rows
   std::vector<Interval> intervals;            // of trials with a start time (running: to now)
+  std::vector<std::size_t> interval_rows;     // the row of each interval
   Concurrency concurrency;
   double compute_seconds = 0;                 // sum of the intervals' lengths
   double now = 0;

@@ -307,14 +307,39 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
 
   ParsedResult result = ReadResult(L.trial_result(id), cfg.hpo.metric);
   std::string reason;
-  if (term_signal) {
-    // Ask SLURM once why it signalled us: CANCELLED, TIMEOUT, PREEMPTED, NODE_FAIL...
-    auto job = QueryJob(slurm.job_id);
-    std::string state = job && !job->state.empty() ? job->state : "TERMINATED";
-    reason = state + ": the runner received " + SignalName(term_signal) + " (SLURM job " + slurm.job_id + ")";
+  // Under SLURM a signal means the job is ending (scancel, time limit, preemption, node
+  // shutdown). While it ends, scontrol only says COMPLETING; the reason (CANCELLED, TIMEOUT,
+  // PREEMPTED, NODE_FAIL) is known once the job has ended. So the trial stays in running/,
+  // marked, and hpo-collect settles it with SLURM's word; a requeued task resumes it.
+  // SLURM signals every process of the job at once, so the trial may die before the runner
+  // takes its own SIGTERM: give that a moment to arrive.
+  bool succeeded = exit.ok() && result.metric && !term_signal;
+  if (slurm.present() && !succeeded && (term_signal || exit.signal)) {
+    if (!term_signal) {
+      timespec grace{0, 300 * 1000 * 1000};
+      siginfo_t si;
+      for (int sig; (sig = ::sigtimedwait(&mask, &si, &grace)) > 0;)
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) term_signal = sig;
+    }
+    auto job = term_signal ? std::nullopt : QueryJob(slurm.job_id);
+    if (term_signal || (job && job->state != "RUNNING")) {
+      rec["runner"]["ending"] = {
+          {"time", end},
+          {"signal", term_signal ? SignalName(term_signal) : ""},
+          {"trial", exit.Describe()}};
+      campaign.Write(TrialState::kRunning, id, rec);
+      Info(tag + ": SLURM is ending job " + slurm.job_id + " (" +
+           (term_signal ? SignalName(term_signal) : "trial " + exit.Describe()) +
+           "); left in running/ for hpo-collect to record SLURM's reason, or for the "
+           "requeued task to resume");
+      return RunOutcome::kLeftRunning;
+    }
   }
-  else if (!exit.ok()) reason = "the trial command failed: " + exit.Describe() + " (see " + L.trial_stderr(id).string() + ")";
-  else if (!result.metric) reason = result.problem;
+  if (!exit.ok()) {
+    reason = "the trial command failed: " + exit.Describe() + " (see " + L.trial_stderr(id).string() + ")";
+  } else if (!result.metric) {
+    reason = result.problem;
+  }
 
   json additional = result.extra;
   for (auto& [k, v] : info.items()) additional[k] = v;

@@ -14,7 +14,8 @@ enum class RunOutcome {
   kFinished,          // a finite metric: moved to results/
   kFailed,            // moved to failed/ with the reason
   kSkipped,           // claimed by another runner, or already done: nothing run
-  kReturnedToPending  // interrupted locally before it could finish: back in pending/
+  kReturnedToPending,  // interrupted locally before it could finish: back in pending/
+  kLeftRunning         // SLURM is ending the job: hpo-collect settles it (or a requeue resumes)
 };
 
 // Runs trial `id` of the campaign at `dir`. Prints one line per transition on stderr.

@@ -85,7 +85,8 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
       throw UsageError(Where(file, x, key + "." + name) + "bound '" +
                        (x.IsScalar() ? x.Scalar() : std::string("<not a scalar>")) +
                        "' is not a number; write a plain number such as 0.001 or 1.0e-3");
-    v[i] = YamlToJson(x).get<double>();
+    nlohmann::json number = YamlToJson(x);  // ".inf" passes IsNumber but stays a string
+    v[i] = number.is_number() ? number.get<double>() : HUGE_VAL;
     if (!std::isfinite(v[i]))
       throw UsageError(where + "bounds must be finite numbers");
   }
@@ -184,7 +185,11 @@ double NormalQuantile(double u) {
     x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
         ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
-  double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - u;
+  // e = Phi(x) - u. In the upper tail Phi(x) is within 1e-16 of 1, so compute it as
+  // (1 - u) - Phi(-x) (1 - u is exact there): the Halley step multiplies e by
+  // exp(x^2 / 2), which turned the rounding of Phi(x) into errors of 1e-8 at u = 1 - 1e-10.
+  double e = u > hi ? (1 - u) - 0.5 * std::erfc(x / std::sqrt(2.0))
+                    : 0.5 * std::erfc(-x / std::sqrt(2.0)) - u;
   double step = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
   return x - step / (1 + x * step / 2);
 }

@@ -32,7 +32,7 @@ if [ "$(id -u)" -eq 0 ] && command -v slurmctld >/dev/null && command -v munged 
   started=false
   # A port base nobody uses: a system SLURM (6817) or another test cluster may be up.
   for base in 16817 17817 18817 19817 20817 21817; do
-    if bash share/slurm/start-test-cluster.sh "$state" --port-base "$base" --max-array-size 1001 \
+    if bash share/slurm/start-test-cluster.sh "$state" --port-base "$base" --max-array-size 25 \
          --min-job-age 300 >"$state.log" 2>&1; then
       started=true
       break

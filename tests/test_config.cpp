@@ -71,7 +71,7 @@ TEST_SUITE("unit") {
 
 TEST_CASE("bad configs are refused with the file and key and what to change") {
   struct Bad {
-    const char* what;
+    std::string what;
     std::string yaml;
     std::vector<std::string> fragments;  // "{file}" stands for the config's path
   };
@@ -103,6 +103,12 @@ TEST_CASE("bad configs are refused with the file and key and what to change") {
        {"{file}:2: space.lr.uniform: ", "'abc' is not a number"}},
       {"infinite bound", "space:\n  x: {uniform: [0, .inf]}\n",
        {"{file}:2: space.x.uniform: ", "finite"}},
+      {"bound that overflows a double", "space:\n  x: {uniform: [0, 1e999]}\n",
+       {"{file}:2: space.x.uniform: ", "finite"}},
+      {"n_trials that overflows a double", kSpace + "hpo:\n  n_trials: 1e999\n",
+       {"{file}:4: hpo.n_trials: ", "expected a whole number, got '1e999'"}},
+      {"n_trials that overflows int64", kSpace + "hpo:\n  n_trials: 99999999999999999999999\n",
+       {"{file}:4: hpo.n_trials: ", "99999999999999999999999"}},
       {"non-integer randint", "space:\n  k: {randint: [1.5, 3]}\n",
        {"{file}:2: space.k.randint: ", "must be integers"}},
       {"wrong argument count", "space:\n  x: {uniform: [1]}\n",
@@ -390,7 +396,7 @@ hpo:
 
 TEST_CASE("the example configs shipped in examples/ load") {
   for (const char* rel : {"examples/mlp/hpo.yaml", "examples/shell/hpo.yaml"}) {
-    CAPTURE(rel);
+    CAPTURE(std::string(rel));
     Config cfg = hpo::LoadConfig(t::SourcePath(rel).string());
     CHECK(cfg.space.dimensions() > 0);
     CHECK(cfg.hpo.seed == 42);
@@ -431,11 +437,11 @@ TEST_CASE("SplitCommand splits like a shell without running one") {
       {"--lr={lr} --name='{x} y'", {"--lr={lr}", "--name={x} y"}},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.text);
+    CAPTURE(std::string(c.text));
     CHECK(hpo::SplitCommand(c.text, "f.yaml:3: trial.command: ") == c.argv);
   }
   for (const char* bad : {"'open", "\"open", "a \"b", "\"ends with backslash\\\""}) {
-    CAPTURE(bad);
+    CAPTURE(std::string(bad));
     CHECK_THROWS_WITH_AS(hpo::SplitCommand(bad, "f.yaml:3: trial.command: "),
                          doctest::Contains("f.yaml:3: trial.command: unterminated"), hpo::Error);
   }

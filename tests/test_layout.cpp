@@ -32,7 +32,7 @@ TEST_CASE("trial file names round trip") {
                         {123456789, "trial_123456789.json"},
                         {hpo::kMaxTrialId, "trial_999999999999.json"}};
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     CHECK(hpo::TrialFileName(c.id) == c.name);
     REQUIRE(hpo::ParseTrialFileName(c.name).has_value());
     CHECK(*hpo::ParseTrialFileName(c.name) == c.id);
@@ -74,7 +74,7 @@ TEST_CASE("names that are not trial files are rejected") {
       "trial_\xd9\xa1.json",       // Arabic-Indic digit one
   };
   for (const char* name : bad) {
-    CAPTURE(name);
+    CAPTURE(std::string(name));
     CHECK_FALSE(hpo::ParseTrialFileName(name).has_value());
   }
   CHECK_FALSE(hpo::ParseTrialFileName(std::string_view("trial_1\0.json", 13)).has_value());
@@ -83,7 +83,7 @@ TEST_CASE("names that are not trial files are rejected") {
 TEST_CASE("submission record names round trip") {
   Layout layout("/camp");
   for (const char* job : {"1", "123456", "4242_7", "0"}) {
-    CAPTURE(job);
+    CAPTURE(std::string(job));
     fs::path p = layout.submission_record(job);
     CHECK(p.parent_path() == layout.slurm_dir());
     CHECK(p.filename().string() == std::string("job_") + job + ".json");
@@ -92,14 +92,14 @@ TEST_CASE("submission record names round trip") {
   for (const char* bad : {"", "job_.json", "job_1.jsonx", "job_1.json.tmp", "job_a1.json",
                           "job_../1.json", "job_1/2.json", "job_-1.json", "jobs_1.json",
                           "job_1", "trial_1.json", ".job_1.json.tmp.h.1.2.ab"}) {
-    CAPTURE(bad);
+    CAPTURE(std::string(bad));
     CHECK_FALSE(hpo::ParseSubmissionRecordName(bad).has_value());
   }
 }
 
 TEST_CASE("state names round trip") {
   for (TrialState s : hpo::kAllStates) {
-    CAPTURE(hpo::StateName(s));
+    CAPTURE(std::string(hpo::StateName(s)));
     CHECK(hpo::ParseStateName(hpo::StateName(s)) == s);
   }
   CHECK(std::string(hpo::StateName(TrialState::kFinished)) == "finished");

@@ -113,7 +113,7 @@ TEST_SUITE("unit") {
 TEST_CASE("the same seed gives byte-identical output") {
   Space space = SpaceOf(kSeedSpace);
   for (Method method : {Method::kRandom, Method::kSobol}) {
-    CAPTURE(hpo::MethodName(method));
+    CAPTURE(std::string(hpo::MethodName(method)));
     Sampler a(space, 42, method), b(space, 42, method);
     std::string la = Lines(a, 0, 1000), lb = Lines(b, 0, 1000);
     CHECK(t::Lines(la).size() == 1000);
@@ -128,7 +128,7 @@ TEST_CASE("the same seed gives byte-identical output") {
 TEST_CASE("a different seed gives different output") {
   Space space = SpaceOf(kSeedSpace);
   for (Method method : {Method::kRandom, Method::kSobol}) {
-    CAPTURE(hpo::MethodName(method));
+    CAPTURE(std::string(hpo::MethodName(method)));
     Sampler a(space, 42, method), b(space, 43, method);
     std::vector<std::string> la = t::Lines(Lines(a, 0, 1000)), lb = t::Lines(Lines(b, 0, 1000));
     REQUIRE(la.size() == lb.size());
@@ -143,7 +143,7 @@ TEST_CASE("a different seed gives different output") {
 TEST_CASE("trial i is the same whether drawn in a batch or alone") {
   Space space = SpaceOf(kSeedSpace);
   for (Method method : {Method::kRandom, Method::kSobol}) {
-    CAPTURE(hpo::MethodName(method));
+    CAPTURE(std::string(hpo::MethodName(method)));
     Sampler batch(space, 42, method);
     std::vector<std::string> all = t::Lines(Lines(batch, 0, 150));
     Sampler later(space, 42, method);
@@ -164,7 +164,7 @@ TEST_CASE("hpo-sample prints the same trials with --start as in one batch") {
     return indented;
   }() + "hpo:\n  seed: 42\n");
   for (const char* method : {"random", "sobol"}) {
-    CAPTURE(method);
+    CAPTURE(std::string(method));
     t::RunResult batch = t::RunProgram(
         {t::ToolPath("hpo-sample").string(), "-c", cfg.string(), "-n", "150", "--method", method},
         dir.path());
@@ -197,7 +197,7 @@ TEST_CASE("adding a parameter does not change the values of the others") {
   for (TrialId id = 0; id < 1000; ++id) {
     json ca = a.Config(id), cb = b.Config(id);
     for (const char* name : {"lr", "batch_size", "z"}) {
-      CAPTURE(name);
+      CAPTURE(std::string(name));
       REQUIRE(ca[name] == cb[name]);
     }
   }

@@ -65,7 +65,7 @@ TEST_SUITE("unit") {
 
 TEST_CASE("uniform draws stay below high and are uniform") {
   for (Method method : {Method::kRandom, Method::kSobol}) {
-    CAPTURE(hpo::MethodName(method));
+    CAPTURE(std::string(hpo::MethodName(method)));
     Space space = SpaceOf("x: {uniform: [-2.5, 4]}");
     std::vector<double> xs = Doubles(Draw(space, 7, method));
     for (double x : xs) {
@@ -80,7 +80,7 @@ TEST_CASE("uniform draws stay below high and are uniform") {
 
 TEST_CASE("loguniform draws stay below high and are uniform in log space") {
   for (Method method : {Method::kRandom, Method::kSobol}) {
-    CAPTURE(hpo::MethodName(method));
+    CAPTURE(std::string(hpo::MethodName(method)));
     Space space = SpaceOf("lr: {loguniform: [1.0e-4, 1.0e-2]}");
     std::vector<double> xs = Doubles(Draw(space, 42, method));
     std::vector<double> logs;
@@ -186,7 +186,7 @@ TEST_CASE("normal draws match the mean and standard deviation and quantiles") {
 TEST_CASE("choice draws every element with equal frequency") {
   for (const char* yaml : {"act: [relu, tanh, gelu, silu, elu]",
                            "act: {choice: [relu, tanh, gelu, silu, elu]}"}) {
-    CAPTURE(yaml);
+    CAPTURE(std::string(yaml));
     Space space = SpaceOf(yaml);
     const Param& p = Only(space);
     CHECK(p.dist == Dist::kChoice);
@@ -235,7 +235,7 @@ TEST_CASE("quniform values are multiples of q within the bounds") {
       {"x: {quniform: [0, 1, 0.4]}", 0, 1, 0.4, {"0.0", "0.4", "0.8"}},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.yaml);
+    CAPTURE(std::string(c.yaml));
     Space space = SpaceOf(c.yaml);
     const Param& p = Only(space);
     Sampler sampler(space, 3, Method::kRandom);

@@ -1,40 +1,70 @@
 // hpo-collect: settle a campaign's trials and write its summaries.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli.hpp"
 #include "collect.hpp"
 #include "error.hpp"
+#include "process.hpp"
+#include "report.hpp"
 #include "slurm_query.hpp"
+#include "status.hpp"
 #include "tool.hpp"
 
 namespace {
 
 int Run(int argc, char** argv) {
   std::string dir;
+  double watch = 0;
   hpo::po::options_description desc("options");
   desc.add_options()
       ("campaign", hpo::po::value(&dir), "campaign directory (positional)")
       ("no-slurm", "do not ask SLURM about running trials (judge by leases alone)")
-      ("quiet,q", "print nothing but errors");
+      ("quiet,q", "print nothing but errors")
+      ("status", "print the live status instead (counts, progress, rate and ETA, best so far, the\n"
+                 "longest-running trials); settles nothing, writes no summaries")
+      ("watch", hpo::po::value(&watch), "with --status (implied): repeat every SECONDS until nothing is\n"
+                                        "pending or running, or Ctrl-C");
   hpo::po::positional_options_description pos;
   pos.add("campaign", 1);
   hpo::po::variables_map vm;
   hpo::CliSpec spec{
-      "hpo-collect CAMPAIGN_DIR [--no-slurm] [--quiet]",
+      "hpo-collect CAMPAIGN_DIR [--no-slurm] [--quiet]\n"
+      "       hpo-collect --status [--watch SECONDS] [--no-slurm] CAMPAIGN_DIR",
       "Reads the campaign directory, settles running trials whose runner is gone (asking SLURM\n"
       "once, if sbatch/squeue are available), and writes final_results.json, best_config.json\n"
       "and results.csv atomically. Prints counts per state and the best trial so far.\n"
       "Idempotent and safe beside running trials and other hpo-collect processes: run it from\n"
-      "cron, a loop, or as a SLURM job with --dependency=afterany on the trial arrays.",
+      "cron, a loop, or as a SLURM job with --dependency=afterany on the trial arrays.\n"
+      "Renders CAMPAIGN_DIR/Makefile (make report, collect, status) when there is none.\n"
+      "--status only reads the trials (and asks SLURM at most once per screen, at most every\n"
+      "60 s, for the states of the running trials' jobs).",
       "  hpo-collect hpo_results/mlp_example\n"
-      "  watch -n 30 hpo-collect hpo_results/mlp_example\n"
+      "  hpo-collect --status hpo_results/mlp_example\n"
+      "  hpo-collect --watch 30 hpo_results/mlp_example\n"
       "  sbatch --dependency=afterany:1234 --wrap 'hpo-collect hpo_results/mlp_example'\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-collect --help)");
+  if (vm.count("watch") && !(watch > 0))
+    throw hpo::UsageError("--watch " + std::to_string(watch) + ": give a number of seconds > 0");
   hpo::Campaign campaign = hpo::Campaign::Open(dir);
-  hpo::CollectOptions opt;
+  try {
+    hpo::EnsureCampaignMakefile(campaign, hpo::ExecutableDir());
+  } catch (const hpo::Error& e) {
+    hpo::Warning(std::string("no Makefile rendered: ") + e.what());  // collecting matters more
+  }
   std::unique_ptr<hpo::JobStateSource> slurm;
   if (!vm.count("no-slurm")) slurm = hpo::MakeSlurmJobStateSource();
+  if (vm.count("status") || vm.count("watch")) {
+    hpo::InstallInterruptHandlers();
+    hpo::WatchOptions wopt;
+    wopt.interval = watch;
+    wopt.clear_screen = watch > 0 && ::isatty(1);
+    wopt.slurm = slurm.get();
+    return hpo::RunStatus(campaign, wopt, std::cout);
+  }
+  hpo::CollectOptions opt;
   opt.slurm = slurm.get();
   hpo::CollectSummary sum = hpo::Collect(campaign, opt);
   if (!vm.count("quiet")) std::cout << hpo::FormatSummary(campaign, sum);

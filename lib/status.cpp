@@ -1,0 +1,211 @@
+#include "status.hpp"
+
+#include <sys/stat.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+
+#include "error.hpp"
+#include "report.hpp"
+#include "tool.hpp"
+
+namespace hpo {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> Number(const json& obj, const char* key) {
+  if (!obj.is_object()) return std::nullopt;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_number()) return std::nullopt;
+  double v = it->get<double>();
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+std::string Str(const json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// Seconds since the file was last modified, or nullopt.
+std::optional<double> Age(const fs::path& p, double now) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
+}
+
+std::string Metric(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// Sleeps up to `seconds`, waking early on an interrupt. Returns false when interrupted.
+bool SleepUnlessInterrupted(double seconds) {
+  double end = NowSeconds() + seconds;
+  while (!InterruptRequested()) {
+    double left = end - NowSeconds();
+    if (left <= 0) return true;
+    double step = std::min(left, 0.2);
+    timespec ts{static_cast<time_t>(step), static_cast<long>((step - std::floor(step)) * 1e9)};
+    ::nanosleep(&ts, nullptr);  // EINTR on a signal: the loop checks the flag
+  }
+  return false;
+}
+
+}  // namespace
+
+Progress MeasureProgress(const std::vector<TrialRow>& rows, std::size_t rate_window) {
+  Progress p;
+  std::vector<double> ends;
+  std::int64_t remaining = 0;
+  for (const auto& r : rows) {
+    ++p.total;
+    if (r.state == TrialState::kFinished || r.state == TrialState::kFailed) {
+      ++p.done;
+      if (auto e = Number(r.info, "end_time")) ends.push_back(*e);
+    } else {
+      ++remaining;
+    }
+  }
+  if (ends.empty()) return p;
+  std::sort(ends.begin(), ends.end());
+  p.last_end = ends.back();
+  std::size_t w = std::min(std::max<std::size_t>(rate_window, 2), ends.size());
+  double span = ends.back() - ends[ends.size() - w];
+  if (w >= 2 && span > 0) {
+    // w completions delimit w - 1 intervals between completions.
+    p.window = w;
+    p.per_minute = 60.0 * static_cast<double>(w - 1) / span;
+    if (remaining > 0) p.eta_seconds = static_cast<double>(remaining) / (*p.per_minute / 60.0);
+  }
+  return p;
+}
+
+std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& rows, double now,
+                         const std::optional<std::map<std::string, JobState>>& jobs,
+                         const StatusOptions& options) {
+  const Config& cfg = campaign.config();
+  const Layout& L = campaign.layout();
+  std::map<TrialState, std::int64_t> counts;
+  for (TrialState s : kAllStates) counts[s] = 0;
+  std::optional<size_t> best;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ++counts[rows[i].state];
+    if (rows[i].state == TrialState::kFinished && rows[i].metric &&
+        (!best || Better(*rows[i].metric, *rows[*best].metric, cfg.hpo.mode)))
+      best = i;
+  }
+  Progress p = MeasureProgress(rows, options.rate_window);
+  std::string o = L.root().string() + "\n";
+  o += "  " + std::to_string(rows.size()) + " trials: " + std::to_string(counts[TrialState::kFinished]) +
+       " finished, " + std::to_string(counts[TrialState::kRunning]) + " running, " +
+       std::to_string(counts[TrialState::kPending]) + " pending, " +
+       std::to_string(counts[TrialState::kFailed]) + " failed\n";
+
+  int width = std::max(options.bar_width, 4);
+  double frac = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 0;
+  int filled = static_cast<int>(std::floor(frac * width));
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%3.0f%%", 100 * frac);
+  o += "  [" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.') +
+       "] " + std::to_string(p.done) + "/" + std::to_string(p.total) + " " + pct;
+  if (p.per_minute) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "  %.3g trials/min (last %zu)", *p.per_minute, p.window);
+    o += rate;
+  }
+  if (p.eta_seconds) o += "  ETA " + FormatDuration(*p.eta_seconds);
+  else if (p.done == p.total && p.total > 0) o += "  done";
+  o += "\n";
+  if (p.last_end) o += "  last completion " + FormatDuration(std::max(0.0, now - *p.last_end)) + " ago\n";
+
+  if (best) {
+    const TrialRow& b = rows[*best];
+    o += "  best " + cfg.hpo.metric + " " + Metric(*b.metric) + " (trial " + std::to_string(b.id) +
+         "): " + b.config.dump() + "\n";
+  } else {
+    o += "  no finished trial yet\n";
+  }
+
+  std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].state == TrialState::kRunning) {
+      auto start = Number(rows[i].info, "start_time");
+      running.push_back({start ? now - *start : -1, i});
+    }
+  std::stable_sort(running.begin(), running.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (!running.empty()) {
+    size_t n = std::min(options.longest, running.size());
+    o += "  running longest (" + std::to_string(n) + " of " + std::to_string(running.size()) + "):\n";
+    size_t stale = 0;
+    for (const auto& [elapsed, i] : running) {
+      auto beat = Age(L.trial_heartbeat(rows[i].id), now);
+      if (!beat) beat = Age(L.trial_file(TrialState::kRunning, rows[i].id), now);
+      if (beat && *beat > cfg.hpo.lease_timeout) ++stale;
+    }
+    for (size_t k = 0; k < n; ++k) {
+      const TrialRow& r = rows[running[k].second];
+      std::string host = Str(r.info, "host"), job = Str(r.info, "slurm_job_id");
+      std::string array = Str(r.info, "slurm_array_job_id"), task = Str(r.info, "slurm_array_task_id");
+      char head[64];
+      std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
+      o += head;
+      o += " " + (host.empty() ? std::string("?") : host);
+      if (!array.empty() && !task.empty()) o += "  job " + array + "_" + task;
+      else if (!job.empty()) o += "  job " + job;
+      if (jobs && !job.empty())
+        if (auto it = jobs->find(job); it != jobs->end()) o += " (" + it->second.state + ")";
+      o += "  " + (running[k].first >= 0 ? FormatDuration(running[k].first) : std::string("?"));
+      auto beat = Age(L.trial_heartbeat(r.id), now);
+      if (beat) {
+        o += "  heartbeat " + FormatDuration(std::max(0.0, *beat)) + " ago";
+        if (*beat > cfg.hpo.lease_timeout) o += " (lease expired)";
+      }
+      o += "\n";
+    }
+    if (stale)
+      o += "  " + std::to_string(stale) + " running trial(s) have not renewed their lease for over " +
+           std::to_string(cfg.hpo.lease_timeout) + " s; hpo-collect " + L.root().string() + " settles them\n";
+  }
+  return o;
+}
+
+int RunStatus(const Campaign& campaign, const WatchOptions& options, std::ostream& out) {
+  std::optional<std::map<std::string, JobState>> jobs;
+  double last_query = -1e300;
+  while (true) {
+    std::vector<TrialRow> rows = ScanCampaign(campaign);
+    double now = NowSeconds();
+    std::int64_t open = 0;
+    std::vector<std::string> job_ids;
+    for (const auto& r : rows) {
+      if (r.state == TrialState::kPending || r.state == TrialState::kRunning) ++open;
+      if (r.state == TrialState::kRunning) {
+        std::string job = Str(r.info, "slurm_job_id");
+        if (!job.empty()) job_ids.push_back(job);
+      }
+    }
+    if (options.slurm && !job_ids.empty() &&
+        now - last_query >= std::max(options.interval, options.slurm_min_interval)) {
+      jobs = options.slurm->Query(job_ids);  // one call for all running trials
+      last_query = now;
+      if (jobs)
+        for (const auto& id : job_ids) jobs->emplace(id, JobState{"unknown to SLURM", ""});
+    }
+    std::string screen = FormatStatus(campaign, rows, now, jobs, options.status);
+    if (options.clear_screen) out << "\033[H\033[2J";
+    out << screen;
+    out.flush();
+    if (options.interval <= 0 || open == 0) return 0;
+    if (!options.clear_screen) out << "\n";
+    if (!SleepUnlessInterrupted(options.interval)) return static_cast<int>(ExitStatus::kInterrupted);
+  }
+}
+
+}  // namespace hpo
