@@ -129,7 +129,10 @@ Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mod
 Outcome MoveFile(const fs::path& from, const fs::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     int err = errno;
-    if (err == ENOENT) return Outcome::kMissing;
+    // ENOENT also means that the destination's directory is missing: only a vanished source
+    // is kMissing.
+    struct stat st;
+    if (err == ENOENT && ::lstat(from.c_str(), &st) != 0) return Outcome::kMissing;
     throw Error("failed to rename " + from.string() + " to " + to.string() + ": " +
                 ErrnoText(err));
   }
@@ -146,7 +149,8 @@ Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to) {
   }
   if (::link(from.c_str(), to.c_str()) != 0) {
     int err = errno;
-    if (err == ENOENT) return Outcome::kMissing;
+    struct stat st;
+    if (err == ENOENT && ::lstat(from.c_str(), &st) != 0) return Outcome::kMissing;
     if (!(err == EEXIST && SameFile(to, src))) {
       if (err == EEXIST) return Outcome::kExists;
       throw Error("failed to link " + from.string() + " to " + to.string() + ": " +
@@ -164,7 +168,9 @@ void RemoveFile(const fs::path& path) {
 }
 
 std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  // O_NONBLOCK: opening a fifo planted where a file was expected would otherwise block until
+  // a writer appears; it is refused below as not a regular file (no effect on regular files).
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     if (errno == ELOOP) throw Error("refusing to read " + path.string() + ": it is a symlink");

@@ -13,6 +13,7 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "process.hpp"
+#include "retry.hpp"
 #include "tool.hpp"
 
 namespace hpo {
@@ -154,26 +155,6 @@ bool IsTerminal(const std::string& state) {
   return terminal.count(state.substr(0, state.find(' '))) > 0;
 }
 
-// Finishes a move that a runner or collect wrote into running/ but did not complete (crash
-// between the record write and the rename). Returns true when the trial left running/.
-bool CompleteInterruptedMove(const Campaign& c, TrialId id, const Record& rec) {
-  std::string state = rec.value("state", "running");
-  if (state == "finished") {
-    if (c.Move(id, TrialState::kRunning, TrialState::kFinished) == Outcome::kExists)
-      RemoveFile(c.layout().trial_file(TrialState::kRunning, id));
-    return true;
-  }
-  if (state == "failed") {
-    c.Move(id, TrialState::kRunning, TrialState::kFailed);
-    return true;
-  }
-  if (state == "pending") {
-    c.Move(id, TrialState::kRunning, TrialState::kPending);
-    return true;
-  }
-  return false;
-}
-
 // Decides whether a running trial's runner is gone; returns the reason, or "" if alive.
 // SLURM's word comes first: a job it reports ended (CANCELLED, TIMEOUT, NODE_FAIL...) has no
 // process left, and its state is the reason. Otherwise a slow but alive runner is never
@@ -295,11 +276,6 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   std::vector<std::pair<TrialId, Record>> live;
   std::vector<std::string> job_ids;
   for (TrialId id : running) {
-    auto state = campaign.Find(id);
-    if (state && (*state == TrialState::kFinished || *state == TrialState::kFailed)) {
-      RemoveFile(L.trial_file(TrialState::kRunning, id));  // the later copy already landed
-      continue;
-    }
     std::optional<Record> rec;
     try {
       rec = campaign.Read(TrialState::kRunning, id);
@@ -307,7 +283,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
       Warning(std::string("unreadable running record left alone: ") + e.what());
       continue;
     }
-    if (!rec || CompleteInterruptedMove(campaign, id, *rec)) continue;
+    if (!rec || CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
     std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));
@@ -332,6 +308,15 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
     ++sum.lost;
     Warning("trial " + std::to_string(id) + ": " + reason);
+  }
+
+  for (TrialId id : campaign.List(TrialState::kFailed)) {
+    try {
+      if (auto rec = campaign.Read(TrialState::kFailed, id))
+        CompleteInterruptedMove(campaign, TrialState::kFailed, id, *rec);
+    } catch (const Error& e) {
+      Warning(std::string("unreadable failed record left alone: ") + e.what());
+    }
   }
 
   // 2. Scan.

@@ -243,11 +243,14 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   int term_signal = 0;       // SIGTERM/SIGINT/SIGHUP received by the runner
   bool warned = false;       // SIGUSR2 received (time limit or preemption ahead)
   double kill_at = 0;
+  double requeue_at = 0;     // end of the checkpoint grace after SIGUSR2 (requeue ahead)
+  const bool can_requeue = slurm.present() && attempt < cfg.hpo.max_attempts;
   double next_beat = NowSeconds() + cfg.hpo.heartbeat_interval;
   while (true) {
     double now = NowSeconds();
     double wait = std::max(0.01, next_beat - now);
     if (kill_at > 0) wait = std::min(wait, std::max(0.01, kill_at - now));
+    if (requeue_at > 0) wait = std::min(wait, std::max(0.01, requeue_at - now));
     timespec ts{static_cast<time_t>(wait), static_cast<long>((wait - std::floor(wait)) * 1e9)};
     siginfo_t info;
     int sig = ::sigtimedwait(&mask, &info, &ts);
@@ -258,11 +261,22 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       ::kill(-child, sig);
       if (kill_at == 0) kill_at = NowSeconds() + kLocalKillGrace;
     } else if (sig == SIGUSR2) {
-      warned = true;
       ::kill(-child, SIGUSR2);
-      Info(tag + ": SIGUSR2 (time limit or preemption ahead): forwarded to the trial");
+      Info(tag + ": SIGUSR2 (time limit or preemption ahead): forwarded to the trial" +
+           (can_requeue ? "; it has until the grace ends to checkpoint, then the task is requeued"
+                        : "; no attempts left to requeue (hpo.max_attempts)"));
+      // The grace is what `--signal=B:USR2@grace` asked for; keep a margin for the requeue.
+      if (!warned && can_requeue)
+        requeue_at = NowSeconds() + std::max(1.0, cfg.slurm.signal_grace * 0.8 - 5);
+      warned = true;
     }
     now = NowSeconds();
+    if (requeue_at > 0 && now >= requeue_at) {
+      Info(tag + ": the checkpoint grace is over; stopping the trial for the requeue");
+      ::kill(-child, SIGTERM);
+      kill_at = now + 5;
+      requeue_at = 0;
+    }
     if (kill_at > 0 && now >= kill_at) {
       ::kill(-child, SIGKILL);
       kill_at = now + 3600;
@@ -289,6 +303,35 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
     info["slurm_job_id"] = slurm.job_id;
     info["slurm_array_job_id"] = slurm.array_job_id;
     info["slurm_array_task_id"] = slurm.array_task_id;
+  }
+
+  // Warned of the time limit (or preemption) with attempts left: the trial has checkpointed
+  // into its folder; requeue this task so that it resumes as the next attempt, same job id.
+  if (warned && can_requeue && !term_signal) {
+    ParsedResult done_result = ReadResult(L.trial_result(id), cfg.hpo.metric);
+    if (!(exit.ok() && done_result.metric)) {
+      Record before = rec;
+      rec["attempt"] = attempt + 1;
+      rec["history"].push_back({{"attempt", attempt}, {"state", "requeued"},
+                                {"reason", "SIGUSR2 before the time limit: checkpointed and requeued"},
+                                {"trial", exit.Describe()}, {"start_time", start}, {"end_time", end},
+                                {"host", HostName()}, {"slurm_job_id", slurm.job_id}});
+      campaign.Write(TrialState::kRunning, id, rec);
+      std::string why;
+      try {
+        Captured c = RunCapture({"scontrol", "requeue", slurm.job_id}, "", 30);
+        if (c.exit.ok()) {
+          Info(tag + ": requeued job " + slurm.job_id + " as attempt " + std::to_string(attempt + 1));
+          return RunOutcome::kLeftRunning;
+        }
+        why = c.exit.Describe() + ": " + c.err;
+      } catch (const Error& e) {
+        why = e.what();
+      }
+      Warning(tag + ": scontrol requeue failed (" + why + "); recording the attempt as failed");
+      rec = before;
+      campaign.Write(TrialState::kRunning, id, rec);
+    }
   }
 
   // Interrupted on a workstation (Ctrl-C, hpo-submit --local stopped): the trial did not

@@ -229,7 +229,8 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
   std::map<std::string, std::string> vars = {
       {"campaign_comment", Comment(L.root().string())},
       {"sbatch_lines", c.config().slurm.partition.empty() ? "" : "#SBATCH --partition=" + c.config().slurm.partition},
-      {"collect", ShellQuote(Tool(opt.tools_dir, "hpo-collect"))},
+      {"collect", ShellQuote(Tool(opt.tools_dir, "hpo-collect")) +
+                      (opt.collect_resubmits ? " --resubmit" : "")},
       {"campaign", ShellQuote(L.root().string())},
       {"report", report_line}};
   std::string text = RenderTemplate(LoadTemplate("collect.sbatch.in"), vars, "collect.sbatch.in");

@@ -41,6 +41,7 @@ std::unique_ptr<Sbatch> MakeSbatch();
 struct SubmitOptions {
   bool dry_run = false;       // print scripts and sbatch lines, submit and record nothing
   bool chain_collect = true;  // submit hpo-collect (and hpo-report) with afterany
+  bool collect_resubmits = false;  // the chained hpo-collect runs with --resubmit
   std::string tools_dir;      // where hpo-run/hpo-collect/hpo-report live
 };
 

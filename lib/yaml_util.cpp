@@ -1,7 +1,10 @@
 #include "yaml_util.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 
 #include "error.hpp"
@@ -37,15 +40,22 @@ int FlowDepth(const std::string& text) {
   return max_depth;
 }
 
-int NodeDepth(const YAML::Node& node, int limit) {
-  if (limit < 0) return 0;
+// Most values a config may expand to. An alias (*a) is walked once per reference, so nested
+// aliases ("billion laughs") expand exponentially here and in YamlToJson; a 1 MB config
+// without aliases has fewer than 500,000 values.
+constexpr long kMaxNodes = 1'000'000;
+
+// Depth of the tree under `node`; decrements `budget` per node visited and stops descending
+// once it is negative.
+int NodeDepth(const YAML::Node& node, int limit, long& budget) {
+  if (limit < 0 || --budget < 0) return 0;
   int d = 0;
   if (node.IsSequence()) {
-    for (const auto& child : node) d = std::max(d, NodeDepth(child, limit - 1));
+    for (const auto& child : node) d = std::max(d, NodeDepth(child, limit - 1, budget));
     return d + 1;
   }
   if (node.IsMap()) {
-    for (const auto& kv : node) d = std::max(d, NodeDepth(kv.second, limit - 1));
+    for (const auto& kv : node) d = std::max(d, NodeDepth(kv.second, limit - 1, budget));
     return d + 1;
   }
   return 0;
@@ -81,11 +91,21 @@ YAML::Node ParseYaml(const std::string& text, const std::string& file, int max_d
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard (block nesting, which FlowDepth does not see) says only "bad file".
+    throw UsageError(file + ":" + std::to_string(e.mark.line + 1) + ":" +
+                     std::to_string(e.mark.column + 1) + ": nesting deeper than " +
+                     std::to_string(max_depth) + " levels; flatten the structure");
   } catch (const YAML::Exception& e) {
     throw UsageError(file + ":" + std::to_string(e.mark.line + 1) + ":" +
                      std::to_string(e.mark.column + 1) + ": yaml syntax error: " + e.msg);
   }
-  if (NodeDepth(root, max_depth + 1) > max_depth)
+  long budget = kMaxNodes;
+  int depth = NodeDepth(root, max_depth + 1, budget);
+  if (budget < 0)
+    throw UsageError(file + ": more than " + std::to_string(kMaxNodes) +
+                     " values once aliases (*name) are expanded; write the values out");
+  if (depth > max_depth)
     throw UsageError(file + ": nesting deeper than " + std::to_string(max_depth) +
                      " levels; flatten the structure");
   return root;
@@ -125,10 +145,12 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
     try {
       return static_cast<std::int64_t>(std::stoll(s));
     } catch (const std::out_of_range&) {
-      return std::stod(s);
+      return std::strtod(s.c_str(), nullptr);
     }
   }
-  if (std::regex_match(s, FloatRe())) return std::stod(s);
+  // strtod, not stod: stod throws out_of_range for 1e999 and for denormals such as 1e-320;
+  // strtod gives +-inf or the nearest double, which the callers' range checks then judge.
+  if (std::regex_match(s, FloatRe())) return std::strtod(s.c_str(), nullptr);
   return s;
 }
 

@@ -241,11 +241,12 @@ TEST_CASE("MoveFileNoReplace moves once and never overwrites") {
         Outcome::kExists);
   CHECK(t::ReadText(dir / "pending" / "trial_1.json") == "other");
   CHECK(t::ReadText(dir / "running" / "trial_1.json") == "one");
-  // Moving a file onto itself (a retried link that had succeeded) completes.
+  // A missing destination folder is an error naming it, not a vanished source.
   std::string message = ErrorOf([&] {
-    hpo::MoveFileNoReplace(dir / "running" / "trial_1.json", dir / "running" / "trial_1.json");
+    hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json", dir / "absent" / "trial_1.json");
   });
-  CHECK(message.empty());
+  CHECK(message.find((dir / "absent" / "trial_1.json").string()) != std::string::npos);
+  CHECK(t::ReadText(dir / "pending" / "trial_1.json") == "other");
 }
 
 TEST_CASE("MoveFile replaces the destination and reports a missing source") {

@@ -8,7 +8,9 @@
 #include "error.hpp"
 #include "process.hpp"
 #include "report.hpp"
+#include "retry.hpp"
 #include "slurm_query.hpp"
+#include "slurm_submit.hpp"
 #include "status.hpp"
 #include "tool.hpp"
 
@@ -21,6 +23,10 @@ int Run(int argc, char** argv) {
   desc.add_options()
       ("campaign", hpo::po::value(&dir), "campaign directory (positional)")
       ("no-slurm", "do not ask SLURM about running trials (judge by leases alone)")
+      ("resubmit",
+       "then move failed trials with attempts left (hpo.max_attempts) back to pending and submit\n"
+       "every uncovered pending trial as new arrays, chaining another hpo-collect --resubmit\n"
+       "after them: the campaign drives itself to the end with no manager process")
       ("quiet,q", "print nothing but errors")
       ("status", "print the live status instead (counts, progress, rate and ETA, best so far, the\n"
                  "longest-running trials); settles nothing, writes no summaries")
@@ -68,6 +74,19 @@ int Run(int argc, char** argv) {
   opt.slurm = slurm.get();
   hpo::CollectSummary sum = hpo::Collect(campaign, opt);
   if (!vm.count("quiet")) std::cout << hpo::FormatSummary(campaign, sum);
+  if (vm.count("resubmit")) {
+    auto moved = hpo::RetryFailed(campaign);
+    auto ids = hpo::UnsubmittedPending(campaign);
+    if (!moved.empty()) std::cout << "retrying " << moved.size() << " failed trial(s)\n";
+    if (!ids.empty()) {
+      hpo::SubmitOptions sopt;
+      sopt.tools_dir = hpo::ExecutableDir();
+      sopt.collect_resubmits = true;
+      auto sbatch = hpo::MakeSbatch();
+      hpo::SubmitArrays(campaign, ids, *sbatch, sopt, std::cout);
+      // The chained hpo-collect summarises; this one's outputs are already written.
+    }
+  }
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "local_backend.hpp"
 #include "process.hpp"
+#include "retry.hpp"
 #include "slurm_submit.hpp"
 #include "tool.hpp"
 #include "trials_input.hpp"
@@ -21,7 +22,7 @@ struct Options {
   std::string config = "hpo.yaml";
   std::string trials;
   bool local = false, array = false, force = false, dry_run = false, no_collect = false,
-       no_start = false;
+       no_start = false, retry_failed = false;
 };
 
 int Run(int argc, char** argv) {
@@ -35,6 +36,9 @@ int Run(int argc, char** argv) {
       ("array", hpo::po::bool_switch(&opt.array), "submit trials as SLURM job arrays")
       ("force", hpo::po::bool_switch(&opt.force),
        "add trials even if the campaign was created with another space, seed or method")
+      ("retry-failed", hpo::po::bool_switch(&opt.retry_failed),
+       "first move failed trials with attempts left (hpo.max_attempts) back to pending: same\n"
+       "config and id, attempt + 1, work folder kept")
       ("no-start", hpo::po::bool_switch(&opt.no_start),
        "only record the trials as pending; start nothing (a later hpo-submit starts them)")
       ("dry-run", hpo::po::bool_switch(&opt.dry_run),
@@ -81,12 +85,28 @@ int Run(int argc, char** argv) {
             std::to_string(lines.size() - added) + " already known; " +
             std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
 
+  if (opt.retry_failed) {
+    auto moved = hpo::RetryFailed(campaign);
+    hpo::Info(std::to_string(moved.size()) + " failed trial(s) with attempts left moved back to pending");
+  }
   if (opt.no_start) return 0;
   bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
   if (!use_array) {
     hpo::InstallInterruptHandlers();
     std::string runner = hpo::ExecutableDir() + "/hpo-run";
     hpo::LocalResult r = hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
+    // Locally there is no dependency chain: retry failed trials with attempts left here,
+    // until none is left (each retry raises the attempt, so this ends).
+    while (!r.interrupted && cfg.hpo.max_attempts > 1) {
+      auto moved = hpo::RetryFailed(campaign);
+      if (moved.empty()) break;
+      hpo::Info("retrying " + std::to_string(moved.size()) + " failed trial(s)");
+      hpo::LocalResult again = hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
+      r.started += again.started;
+      r.finished += again.finished;
+      r.failed += again.failed;
+      r.interrupted = again.interrupted;
+    }
     hpo::Info("local: " + std::to_string(r.started) + " runner(s) started, " +
               std::to_string(r.finished) + " ended ok, " + std::to_string(r.failed) +
               " with a failed trial");
@@ -96,6 +116,7 @@ int Run(int argc, char** argv) {
   sopt.dry_run = opt.dry_run;
   sopt.chain_collect = !opt.no_collect;
   sopt.tools_dir = hpo::ExecutableDir();
+  sopt.collect_resubmits = cfg.hpo.max_attempts > 1;
   auto sbatch = hpo::MakeSbatch();
   hpo::SubmitResult r = hpo::SubmitArrays(campaign, hpo::UnsubmittedPending(campaign), *sbatch,
                                           sopt, opt.dry_run ? std::cout : std::cerr);

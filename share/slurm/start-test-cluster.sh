@@ -28,7 +28,8 @@ Stop it with: stop-test-cluster.sh STATE_DIR
 
 Every start is a fresh cluster: jobs of an earlier run in STATE_DIR are discarded
 (slurmctld -c), but job ids continue where they stopped, so ids are never reused within
-one STATE_DIR. If a cluster from STATE_DIR is already running, says so and exits 0.
+one STATE_DIR. If a cluster from STATE_DIR is already running with the same settings,
+says so and exits 0; with other settings, fails (stop it first).
 EOF
 }
 
