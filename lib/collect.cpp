@@ -148,6 +148,14 @@ double FileAge(const fs::path& p, double now) {
   return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
 }
 
+// Seconds since the file's inode last changed; a rename sets it (the mtime stays that of
+// the write, possibly long before).
+double InodeChangeAge(const fs::path& p, double now) {
+  struct stat st;
+  if (::lstat(p.c_str(), &st) != 0) return -1;
+  return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
+}
+
 bool IsTerminal(const std::string& state) {
   static const std::set<std::string> terminal = {
       "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY",
@@ -283,7 +291,15 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
       Warning(std::string("unreadable running record left alone: ") + e.what());
       continue;
     }
-    if (!rec || CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
+    if (!rec) continue;
+    // A runner claims a trial by renaming pending/ -> running/ and records itself just after,
+    // so for a moment the claimed record still says "pending". Moving it back then would let
+    // a second runner claim it while the first runs it; only a claim older than the lease is
+    // an interrupted one (the runner died in between, or was stopped while giving it back).
+    if (rec->value("state", "") == StateName(TrialState::kPending) &&
+        InodeChangeAge(L.trial_file(TrialState::kRunning, id), now) < cfg.hpo.lease_timeout)
+      continue;
+    if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
     std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));

@@ -156,9 +156,24 @@ std::string ExecutableDir() {
   return p.substr(0, p.rfind('/'));
 }
 
+namespace {
+// Field 3 of /proc/<pid>/stat ('R', 'S', 'Z', ...), or 0 when it cannot be read.
+char ProcessStateChar(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!f || !std::getline(f, line)) return 0;
+  size_t close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() ? line[close + 2] : 0;
+}
+}  // namespace
+
 bool ProcessAlive(pid_t pid) {
   if (pid <= 0) return false;
-  return ::kill(pid, 0) == 0 || errno == EPERM;
+  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
+  // A zombie has exited; where PID 1 does not reap orphans (containers, some VMs) it stays
+  // forever, and a killed runner must not look alive for ever after.
+  char state = ProcessStateChar(pid);
+  return state != 'Z' && state != 'X';
 }
 
 std::optional<unsigned long long> ProcessStartTicks(pid_t pid) {
@@ -171,8 +186,10 @@ std::optional<unsigned long long> ProcessStartTicks(pid_t pid) {
   if (close == std::string::npos) return std::nullopt;
   std::istringstream rest(line.substr(close + 2));
   std::string field;
-  for (int i = 3; i <= 22 && rest >> field; ++i)
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 3 && (field == "Z" || field == "X")) return std::nullopt;  // exited, not reaped
     if (i == 22) return std::stoull(field);
+  }
   return std::nullopt;
 }
 

@@ -44,11 +44,12 @@ bool FindInPath(const std::string& program);
 // The directory of the running executable (/proc/self/exe), for finding sibling tools.
 std::string ExecutableDir();
 
-// True while a process with this pid exists (kill(pid, 0)).
+// True while a process with this pid exists (kill(pid, 0)) and is not a zombie.
 bool ProcessAlive(pid_t pid);
 
 // The start time of a process in clock ticks since boot (/proc/<pid>/stat field 22), to
-// tell a reused pid from the original; nullopt when the process does not exist.
+// tell a reused pid from the original; nullopt when the process does not exist or is a
+// zombie (exited, not yet reaped).
 std::optional<unsigned long long> ProcessStartTicks(pid_t pid);
 
 // The short host name.

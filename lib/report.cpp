@@ -202,6 +202,17 @@ std::string UrlPath(const std::string& p) {
   return out;
 }
 
+// The directory without "." or ".." parts or symlinks ("hpo-report ." opens "/x/camp/."), so
+// titles read well and log paths recorded by runners compare equal to the campaign's.
+fs::path NormalDir(const fs::path& dir) {
+  boost::system::error_code ec;
+  fs::path p = fs::canonical(dir, ec);
+  if (ec) p = fs::absolute(dir).lexically_normal();
+  std::string t = p.string();
+  while (t.size() > 1 && t.back() == '/') t.pop_back();
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------
 // The data the page is drawn from
 
@@ -216,6 +227,7 @@ struct Dim {
 
 struct Data {
   const Campaign* campaign = nullptr;
+  fs::path root;                         // the campaign directory, normalised
   const std::vector<TrialRow>* rows = nullptr;
   Mode mode = Mode::kMin;
   std::string metric_name;
@@ -257,6 +269,7 @@ void ChooseMetricRange(Data& d) {
 Data Prepare(const Campaign& campaign, const std::vector<TrialRow>& rows, const ReportOptions& opt) {
   Data d;
   d.campaign = &campaign;
+  d.root = NormalDir(campaign.layout().root());
   d.rows = &rows;
   d.opt = opt;
   d.mode = campaign.config().hpo.mode;
@@ -479,8 +492,10 @@ Axis TimeAxis(double span, double r0, double r1) {
 // SVG
 
 // Plot area inside an SVG of size w x h.
+// Small plots go three to a row on a 1280-pixel window; the wide ones take a whole row.
+constexpr int kWide = 1180;
 struct Frame {
-  int w = 460, h = 300;
+  int w = 388, h = 290;
   double left = 62, top = 30, right = 14, bottom = 46;
   double x0() const { return left; }
   double x1() const { return w - right; }
@@ -698,7 +713,6 @@ std::string HiddenNote(const Data& d) {
 
 std::string Histogram(const Data& d) {
   Frame f;
-  f.w = 560;
   std::string o;
   OpenSvg(o, "hist", f, "Distribution of " + d.metric_name);
   size_t n = 0;
@@ -796,7 +810,6 @@ std::vector<Completion> Completions(const Data& d) {
 // Best so far against completed trials (`wall` false) or against time since the first start.
 std::string History(const Data& d, const std::vector<Completion>& comp, bool wall) {
   Frame f;
-  f.w = 560;
   std::string o;
   OpenSvg(o, wall ? "history-time" : "history-count", f,
           wall ? "Best so far against wall time" : "Best so far against completed trials");
@@ -881,7 +894,7 @@ std::vector<size_t> RankedFinished(const Data& d) {
 
 std::string Parallel(const Data& d, const std::vector<size_t>& ranked, size_t top) {
   Frame f;
-  f.w = 1120;
+  f.w = kWide;
   f.h = 380;
   f.left = 40;
   f.right = 70;
@@ -971,7 +984,7 @@ std::string Timeline(const Data& d) {
   double span = d.stats.concurrency.last - d.t0;
   std::string o;
   Frame f;
-  f.w = 1120;
+  f.w = kWide;
   f.left = 62;
   f.right = 20;
   if (iv.size() <= d.opt.max_points) {
@@ -1124,13 +1137,11 @@ std::string Card(const std::string& label, const std::string& value, const std::
 
 std::string LogLink(const Data& d, const std::string& path) {
   if (path.empty()) return "";
-  std::string root = d.campaign->layout().root().string() + "/";
+  std::string root = d.root.string() + "/";
+  fs::path page_dir = d.opt.page_dir.empty() ? d.root : NormalDir(d.opt.page_dir);
   std::string href;
-  fs::path page_dir = d.opt.page_dir.empty() ? d.campaign->layout().root() : d.opt.page_dir;
-  if (page_dir == d.campaign->layout().root() && path.rfind(root, 0) == 0)
-    href = UrlPath(path.substr(root.size()));
-  else
-    href = "file://" + UrlPath(path);
+  if (page_dir == d.root && path.rfind(root, 0) == 0) href = UrlPath(path.substr(root.size()));
+  else href = "file://" + UrlPath(path);
   std::string o = "<a href=\"";
   AppendEscaped(o, href);
   o += "\">";
@@ -1144,13 +1155,13 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#222;mar
 header{background:#24292f;color:#fff;padding:14px 24px}
 header h1{margin:0;font-size:20px;font-weight:600}
 header .sub{margin:4px 0 0;color:#c9d1d9;font-size:13px;word-break:break-all}
-main{padding:8px 24px 40px;max-width:1180px}
+main{padding:8px 24px 40px;max-width:1232px}
 section{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:12px 16px;margin:16px 0}
 h2{font-size:16px;margin:0 0 10px}
 .cards{display:flex;flex-wrap:wrap;gap:10px}
 .card{border:1px solid #d8dee4;border-radius:6px;padding:8px 12px;min-width:130px}
 .card .k{font-size:12px;color:#57606a}.card .v{font-size:18px;font-weight:600}.card .s{font-size:12px;color:#57606a}
-.grid{display:flex;flex-wrap:wrap;gap:12px}
+.grid{display:flex;flex-wrap:wrap;gap:12px 10px}
 svg{max-width:100%;height:auto;background:#fff}
 svg text{font:11px system-ui,sans-serif;fill:#333}
 svg text.t{font-size:13px;font-weight:600}
@@ -1348,7 +1359,7 @@ void TrialsTable(std::string& o, const Data& d, const std::vector<size_t>& ranke
 
 void FailuresSection(std::string& o, const Data& d) {
   const auto& rows = *d.rows;
-  const Layout& L = d.campaign->layout();
+  const Layout L(d.root);
   std::vector<size_t> failed;
   for (size_t i = 0; i < rows.size(); ++i)
     if (rows[i].state == TrialState::kFailed) failed.push_back(i);
@@ -1499,7 +1510,7 @@ ReportStats ComputeStats(const Campaign& campaign, const std::vector<TrialRow>& 
 std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRow>& rows,
                              const ReportOptions& options) {
   Data d = Prepare(campaign, rows, options);
-  const Layout& L = campaign.layout();
+  const Layout L(d.root);
   std::string name = L.root().filename().string();
   std::string o;
   o.reserve(1 << 20);
@@ -1565,7 +1576,7 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   const Config& cfg = campaign.config();
   const ReportStats& s = d.stats;
   std::string o;
-  o += campaign.layout().root().string() + "\n";
+  o += d.root.string() + "\n";
   o += "  " + std::to_string(s.total) + " trials: ";
   bool first = true;
   for (TrialState st : {TrialState::kFinished, TrialState::kRunning, TrialState::kPending, TrialState::kFailed}) {
@@ -1619,7 +1630,7 @@ fs::path WriteReport(const Campaign& campaign, const fs::path& output, const Rep
   std::vector<TrialRow> rows = ScanCampaign(campaign);
   std::string html = RenderReportHtml(campaign, rows, opt);
   // Inside the campaign the temp goes to tmp/ (readers skip it); elsewhere beside the page.
-  fs::path tmp = dest.parent_path() == L.root() ? L.tmp_dir() : fs::path();
+  fs::path tmp = NormalDir(dest.parent_path()) == NormalDir(L.root()) ? L.tmp_dir() : fs::path();
   WriteFileAtomic(dest, html, Publish::kReplace, tmp);
   return dest;
 }

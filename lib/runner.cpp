@@ -121,6 +121,19 @@ std::vector<std::string> BuildEnvironment(const std::vector<std::pair<std::strin
   return env;
 }
 
+// Where hpo_trial.py lives: installed beside the tools (<prefix>/share/hpo/python), or the
+// source tree the tools were built from. "" when neither has it.
+std::string PythonHelperDir() {
+  std::vector<std::string> dirs = {ExecutableDir() + "/../share/hpo/python"};
+#ifdef HPO_SOURCE_PYTHON_DIR
+  dirs.push_back(HPO_SOURCE_PYTHON_DIR);
+#endif
+  for (const auto& d : dirs)
+    if (::access((d + "/hpo_trial.py").c_str(), R_OK) == 0)
+      return fs::path(d).lexically_normal().string();
+  return "";
+}
+
 }  // namespace
 
 RunOutcome RunTrial(const fs::path& dir, TrialId id) {
@@ -191,6 +204,12 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
                          {kEnvRestartCount, std::to_string(restart_count)},
                          {kEnvMetric, cfg.hpo.metric},
                          {kEnvCampaignDir, L.root().string()}});
+  // The Python helper (hpo_trial) is importable by every trial without set-up.
+  if (std::string py = PythonHelperDir(); !py.empty()) {
+    const char* old = std::getenv("PYTHONPATH");
+    add.emplace_back("HPO_PYTHONPATH", py);
+    add.emplace_back("PYTHONPATH", old && *old ? py + ":" + old : py);
+  }
   std::vector<std::string> env = BuildEnvironment(add);
 
   int out_fd = OpenLog(L.trial_stdout(id));

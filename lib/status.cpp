@@ -60,7 +60,7 @@ bool SleepUnlessInterrupted(double seconds) {
 
 }  // namespace
 
-Progress MeasureProgress(const std::vector<TrialRow>& rows, std::size_t rate_window) {
+Progress MeasureProgress(const std::vector<TrialRow>& rows, double now, std::size_t rate_window) {
   Progress p;
   std::vector<double> ends;
   std::int64_t remaining = 0;
@@ -77,7 +77,10 @@ Progress MeasureProgress(const std::vector<TrialRow>& rows, std::size_t rate_win
   std::sort(ends.begin(), ends.end());
   p.last_end = ends.back();
   std::size_t w = std::min(std::max<std::size_t>(rate_window, 2), ends.size());
-  double span = ends.back() - ends[ends.size() - w];
+  // While trials remain, the time since the latest completion counts too, so a stalled
+  // campaign shows a falling rate and a growing ETA instead of the last good figures.
+  double until = remaining > 0 ? std::max(now, ends.back()) : ends.back();
+  double span = until - ends[ends.size() - w];
   if (w >= 2 && span > 0) {
     // w completions delimit w - 1 intervals between completions.
     p.window = w;
@@ -101,7 +104,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
         (!best || Better(*rows[i].metric, *rows[*best].metric, cfg.hpo.mode)))
       best = i;
   }
-  Progress p = MeasureProgress(rows, options.rate_window);
+  Progress p = MeasureProgress(rows, now, options.rate_window);
   std::string o = L.root().string() + "\n";
   o += "  " + std::to_string(rows.size()) + " trials: " + std::to_string(counts[TrialState::kFinished]) +
        " finished, " + std::to_string(counts[TrialState::kRunning]) + " running, " +

@@ -32,8 +32,10 @@ struct Progress {
   std::optional<double> last_end;     // the latest completion (unix seconds)
 };
 
-// Measures progress from the rows' end times (additional_info.end_time).
-Progress MeasureProgress(const std::vector<TrialRow>& rows, std::size_t rate_window);
+// Measures progress from the rows' end times (additional_info.end_time) at `now`: the rate
+// is (w - 1) completions over the time from the w-th latest completion to now (to the latest
+// completion when nothing remains).
+Progress MeasureProgress(const std::vector<TrialRow>& rows, double now, std::size_t rate_window);
 
 // One status screen of `rows` (from ScanCampaign) at `now`. `jobs` holds the SLURM states of
 // running trials' jobs where SLURM was asked (shown beside those found), else nullopt.

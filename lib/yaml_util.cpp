@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include "error.hpp"
 
@@ -73,13 +72,39 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const std::regex& IntRe() {
-  static const std::regex re("[-+]?[0-9]+");
-  return re;
+// YAML 1.2 core-schema integers: [-+]?[0-9]+ (hand-written: std::regex costs a millisecond
+// to compile in every process, and the runner starts once per trial).
+bool LooksInt(const std::string& s) {
+  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
 }
-const std::regex& FloatRe() {
-  static const std::regex re("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  return re;
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool LooksFloat(const std::string& s) {
+  size_t i = 0, n = s.size();
+  auto digits = [&] {
+    size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t before = digits();
+  if (i < n && s[i] == '.') {
+    ++i;
+    size_t after = digits();
+    if (before == 0 && after == 0) return false;
+  } else if (before == 0) {
+    return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == n;
 }
 
 }  // namespace
@@ -120,7 +145,7 @@ std::string Where(const std::string& file, const YAML::Node& node, const std::st
 bool IsNumber(const YAML::Node& node) {
   if (!node.IsScalar() || node.Tag() == "!") return false;
   const std::string& s = node.Scalar();
-  return std::regex_match(s, FloatRe()) || s == ".inf" || s == "-.inf" || s == "+.inf";
+  return LooksFloat(s) || s == ".inf" || s == "-.inf" || s == "+.inf";
 }
 
 nlohmann::json YamlToJson(const YAML::Node& node) {
@@ -141,7 +166,7 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   if (s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (std::regex_match(s, IntRe())) {
+  if (LooksInt(s)) {
     try {
       return static_cast<std::int64_t>(std::stoll(s));
     } catch (const std::out_of_range&) {
@@ -150,7 +175,7 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
   }
   // strtod, not stod: stod throws out_of_range for 1e999 and for denormals such as 1e-320;
   // strtod gives +-inf or the nearest double, which the callers' range checks then judge.
-  if (std::regex_match(s, FloatRe())) return std::strtod(s.c_str(), nullptr);
+  if (LooksFloat(s)) return std::strtod(s.c_str(), nullptr);
   return s;
 }
 

@@ -1,7 +1,5 @@
 // Atomic, durable publication (Maildir): a published name only ever holds a complete file,
 // no temp file survives success or failure, readers never follow a symlink.
-#include "atomic_file.hpp"
-
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -16,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "atomic_file.hpp"
 #include "error.hpp"
 #include "testing.hpp"
 
@@ -52,7 +51,8 @@ std::string AsUnprivileged(const std::function<std::string()>& body) {
   ::close(fds[1]);
   std::string out;
   char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<size_t>(n));
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -70,8 +70,7 @@ std::string ErrorOf(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_SUITE("unit") {
-
+TEST_SUITE_BEGIN("unit");
 TEST_CASE("WriteFileAtomic creates and replaces a file and leaves no temp behind") {
   t::ScratchDir dir;
   fs::path dest = dir / "state.json";
@@ -228,17 +227,17 @@ TEST_CASE("MoveFileNoReplace moves once and never overwrites") {
   fs::create_directory(dir / "pending");
   fs::create_directory(dir / "running");
   t::WriteText(dir / "pending" / "trial_1.json", "one");
-  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json", dir / "running" / "trial_1.json") ==
-        Outcome::kDone);
+  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json",
+                               dir / "running" / "trial_1.json") == Outcome::kDone);
   CHECK(t::ListDir(dir / "pending").empty());
   CHECK(t::ReadText(dir / "running" / "trial_1.json") == "one");
   // A second claimer finds the source gone.
-  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json", dir / "running" / "trial_1.json") ==
-        Outcome::kMissing);
+  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json",
+                               dir / "running" / "trial_1.json") == Outcome::kMissing);
   // The destination exists: both stay as they are.
   t::WriteText(dir / "pending" / "trial_1.json", "other");
-  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json", dir / "running" / "trial_1.json") ==
-        Outcome::kExists);
+  CHECK(hpo::MoveFileNoReplace(dir / "pending" / "trial_1.json",
+                               dir / "running" / "trial_1.json") == Outcome::kExists);
   CHECK(t::ReadText(dir / "pending" / "trial_1.json") == "other");
   CHECK(t::ReadText(dir / "running" / "trial_1.json") == "one");
   // A missing destination folder is an error naming it, not a vanished source.
@@ -304,4 +303,4 @@ TEST_CASE("SyncDirectory names a missing directory") {
   CHECK(message.find((dir / "absent").string()) != std::string::npos);
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();

@@ -1,15 +1,16 @@
 // The configuration file: every mistake is a usage error naming the file, the line and the
 // key; good configs (the seed's example keys) parse to the expected values.
-#include "config.hpp"
-
 #include <doctest/doctest.h>
 
 #include <boost/filesystem/operations.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "error.hpp"
 #include "testing.hpp"
+#include "yaml_util.hpp"
 
 namespace {
 
@@ -61,14 +62,14 @@ std::string Repeat(const std::string& s, int n) {
 // A block mapping nested `depth` levels deep, one space of indentation per level.
 std::string DeepBlockMapping(int depth) {
   std::string out = "space:\n  x: 1\nslurm:\n";
-  for (int i = 0; i < depth; ++i) out += std::string(static_cast<size_t>(i + 1), ' ') + "k" + std::to_string(i) + ":\n";
+  for (int i = 0; i < depth; ++i)
+    out += std::string(static_cast<size_t>(i + 1), ' ') + "k" + std::to_string(i) + ":\n";
   return out;
 }
 
 }  // namespace
 
-TEST_SUITE("unit") {
-
+TEST_SUITE_BEGIN("unit");
 TEST_CASE("bad configs are refused with the file and key and what to change") {
   struct Bad {
     std::string what;
@@ -77,96 +78,139 @@ TEST_CASE("bad configs are refused with the file and key and what to change") {
   };
   const std::string kSpace = "space:\n  x: {uniform: [0, 1]}\n";
   const Bad bads[] = {
-      {"yaml syntax error", "space:\n  x: [1, 2\n  y: 3\nhpo: {\n",
+      {"yaml syntax error",
+       "space:\n  x: [1, 2\n  y: 3\nhpo: {\n",
        {"{file}:", "yaml syntax error"}},
-      {"yaml syntax error with position", "space:\n  x: 1\n   y: 2\n",
+      {"yaml syntax error with position",
+       "space:\n  x: 1\n   y: 2\n",
        {"{file}:3:", "yaml syntax error"}},
-      {"misspelt distribution", "space:\n  lr: {logunifrom: [1.0e-4, 1.0e-2]}\n",
+      {"misspelt distribution",
+       "space:\n  lr: {logunifrom: [1.0e-4, 1.0e-2]}\n",
        {"{file}:2: space.lr: ", "unknown distribution 'logunifrom'", "did you mean 'loguniform'"}},
-      {"unknown distribution without a close name", "space:\n  lr: {gaussian: [0, 1]}\n",
+      {"unknown distribution without a close name",
+       "space:\n  lr: {gaussian: [0, 1]}\n",
        {"{file}:2: space.lr: ", "unknown distribution 'gaussian'", "uniform, loguniform"}},
-      {"low above high", "space:\n  x: {uniform: [1, 0]}\n",
+      {"low above high",
+       "space:\n  x: {uniform: [1, 0]}\n",
        {"{file}:2: space.x.uniform: ", "low (1) must be < high (0)"}},
-      {"low equal to high", "space:\n  x: {loguniform: [0.1, 0.1]}\n",
+      {"low equal to high",
+       "space:\n  x: {loguniform: [0.1, 0.1]}\n",
        {"{file}:2: space.x.loguniform: ", "must be < high"}},
-      {"randint low above high", "space:\n  k: {randint: [5, 4]}\n",
+      {"randint low above high",
+       "space:\n  k: {randint: [5, 4]}\n",
        {"{file}:2: space.k.randint: ", "low (5) must be <= high (4)"}},
-      {"loguniform from zero", "space:\n  lr: {loguniform: [0, 1]}\n",
+      {"loguniform from zero",
+       "space:\n  lr: {loguniform: [0, 1]}\n",
        {"{file}:2: space.lr.loguniform: ", "must be > 0", "use uniform"}},
-      {"loguniform negative", "space:\n  lr: {loguniform: [-1, 1]}\n",
+      {"loguniform negative",
+       "space:\n  lr: {loguniform: [-1, 1]}\n",
        {"{file}:2: space.lr.loguniform: ", "must be > 0"}},
-      {"loguint from zero", "space:\n  n: {loguint: [0, 10]}\n",
+      {"loguint from zero",
+       "space:\n  n: {loguint: [0, 10]}\n",
        {"{file}:2: space.n.loguint: ", "low >= 1"}},
-      {"non-numeric bound", "space:\n  lr: {uniform: [abc, 1]}\n",
+      {"non-numeric bound",
+       "space:\n  lr: {uniform: [abc, 1]}\n",
        {"{file}:2: space.lr.uniform: ", "bound 'abc' is not a number"}},
-      {"quoted number as bound", "space:\n  lr: {uniform: [\"abc\", 1]}\n",
+      {"quoted number as bound",
+       "space:\n  lr: {uniform: [\"abc\", 1]}\n",
        {"{file}:2: space.lr.uniform: ", "'abc' is not a number"}},
-      {"infinite bound", "space:\n  x: {uniform: [0, .inf]}\n",
+      {"infinite bound",
+       "space:\n  x: {uniform: [0, .inf]}\n",
        {"{file}:2: space.x.uniform: ", "finite"}},
-      {"bound that overflows a double", "space:\n  x: {uniform: [0, 1e999]}\n",
+      {"bound that overflows a double",
+       "space:\n  x: {uniform: [0, 1e999]}\n",
        {"{file}:2: space.x.uniform: ", "finite"}},
-      {"n_trials that overflows a double", kSpace + "hpo:\n  n_trials: 1e999\n",
+      {"n_trials that overflows a double",
+       kSpace + "hpo:\n  n_trials: 1e999\n",
        {"{file}:4: hpo.n_trials: ", "expected a whole number, got '1e999'"}},
-      {"n_trials that overflows int64", kSpace + "hpo:\n  n_trials: 99999999999999999999999\n",
+      {"n_trials that overflows int64",
+       kSpace + "hpo:\n  n_trials: 99999999999999999999999\n",
        {"{file}:4: hpo.n_trials: ", "99999999999999999999999"}},
-      {"non-integer randint", "space:\n  k: {randint: [1.5, 3]}\n",
+      {"non-integer randint",
+       "space:\n  k: {randint: [1.5, 3]}\n",
        {"{file}:2: space.k.randint: ", "must be integers"}},
-      {"wrong argument count", "space:\n  x: {uniform: [1]}\n",
+      {"wrong argument count",
+       "space:\n  x: {uniform: [1]}\n",
        {"{file}:2: space.x.uniform: ", "takes a list of 2 numbers"}},
-      {"normal without spread", "space:\n  z: {normal: [0, 0]}\n",
+      {"normal without spread",
+       "space:\n  z: {normal: [0, 0]}\n",
        {"{file}:2: space.z.normal: ", "standard deviation must be > 0"}},
-      {"quniform without step", "space:\n  q: {quniform: [0, 1, 0]}\n",
+      {"quniform without step",
+       "space:\n  q: {quniform: [0, 1, 0]}\n",
        {"{file}:2: space.q.quniform: ", "step q must be > 0"}},
-      {"quniform step wider than range", "space:\n  q: {quniform: [0, 1, 2]}\n",
+      {"quniform step wider than range",
+       "space:\n  q: {quniform: [0, 1, 2]}\n",
        {"{file}:2: space.q.quniform: ", "larger than high - low"}},
-      {"empty choice mapping", "space:\n  act: {choice: []}\n",
+      {"empty choice mapping",
+       "space:\n  act: {choice: []}\n",
        {"{file}:2: space.act.choice: ", "non-empty list"}},
-      {"empty choice list", "space:\n  act: []\n",
-       {"{file}:2: space.act: ", "empty list"}},
-      {"two keys in a distribution", "space:\n  x: {uniform: [0, 1], normal: [0, 1]}\n",
+      {"empty choice list", "space:\n  act: []\n", {"{file}:2: space.act: ", "empty list"}},
+      {"two keys in a distribution",
+       "space:\n  x: {uniform: [0, 1], normal: [0, 1]}\n",
        {"{file}:2: space.x: ", "exactly one key"}},
-      {"parameter defined twice", "space:\n  x: 1\n  x: 2\n",
+      {"parameter defined twice",
+       "space:\n  x: 1\n  x: 2\n",
        {"{file}:3: space.x: ", "defined twice"}},
-      {"misspelt top-level key", "spcae:\n  x: 1\n",
+      {"misspelt top-level key",
+       "spcae:\n  x: 1\n",
        {"{file}:1: spcae: ", "unknown key", "did you mean 'space'"}},
       {"missing space", "hpo:\n  seed: 1\n", {"{file}: space: missing"}},
       {"space not a mapping", "space: [1, 2]\n", {"{file}:1: space: ", "must be a mapping"}},
       {"config not a mapping", "- space\n- hpo\n", {"{file}: ", "must be a mapping"}},
-      {"misspelt hpo key", kSpace + "hpo:\n  n_trial: 5\n",
+      {"misspelt hpo key",
+       kSpace + "hpo:\n  n_trial: 5\n",
        {"{file}:4: hpo.n_trial: ", "unknown key", "did you mean 'n_trials'"}},
-      {"misspelt slurm key", kSpace + "slurm:\n  partiton: main\n",
+      {"misspelt slurm key",
+       kSpace + "slurm:\n  partiton: main\n",
        {"{file}:4: slurm.partiton: ", "did you mean 'partition'"}},
-      {"bad mode", kSpace + "hpo:\n  mode: minimize\n",
+      {"bad mode",
+       kSpace + "hpo:\n  mode: minimize\n",
        {"{file}:4: hpo.mode: ", "must be min or max, got 'minimize'"}},
-      {"bad method", kSpace + "hpo:\n  method: grid\n",
+      {"bad method",
+       kSpace + "hpo:\n  method: grid\n",
        {"{file}:4: hpo.method: ", "must be random or sobol"}},
-      {"negative n_trials", kSpace + "hpo:\n  n_trials: -1\n",
+      {"negative n_trials",
+       kSpace + "hpo:\n  n_trials: -1\n",
        {"{file}:4: hpo.n_trials: ", "must be between 0 and"}},
-      {"fractional n_trials", kSpace + "hpo:\n  n_trials: 2.5\n",
+      {"fractional n_trials",
+       kSpace + "hpo:\n  n_trials: 2.5\n",
        {"{file}:4: hpo.n_trials: ", "expected a whole number, got '2.5'"}},
-      {"negative seed", kSpace + "hpo:\n  seed: -3\n", {"{file}:4: hpo.seed: ", "must be between 0"}},
+      {"negative seed",
+       kSpace + "hpo:\n  seed: -3\n",
+       {"{file}:4: hpo.seed: ", "must be between 0"}},
       {"lease shorter than two heartbeats",
        kSpace + "hpo:\n  heartbeat_interval: 60\n  lease_timeout: 100\n",
        {"{file}:4: hpo.lease_timeout: ", "at least twice hpo.heartbeat_interval"}},
-      {"newline in slurm.partition", kSpace + "slurm:\n  partition: \"main\\n#SBATCH --exclusive\"\n",
+      {"newline in slurm.partition",
+       kSpace + "slurm:\n  partition: \"main\\n#SBATCH --exclusive\"\n",
        {"{file}:4: slurm.partition: ", "line break"}},
-      {"newline in a literal block", kSpace + "slurm:\n  mem: |\n    16G\n    #SBATCH -w node1\n",
+      {"newline in a literal block",
+       kSpace + "slurm:\n  mem: |\n    16G\n    #SBATCH -w node1\n",
        {"{file}:4: slurm.mem: ", "line break"}},
-      {"non-numeric cpus", kSpace + "slurm:\n  cpus_per_task: many\n",
+      {"non-numeric cpus",
+       kSpace + "slurm:\n  cpus_per_task: many\n",
        {"{file}:4: slurm.cpus_per_task: ", "expected a whole number, got 'many'"}},
-      {"sbatch extra that is not an option", kSpace + "slurm:\n  extra: [exclusive]\n",
+      {"sbatch extra that is not an option",
+       kSpace + "slurm:\n  extra: [exclusive]\n",
        {"{file}:4: slurm.extra: ", "not an sbatch option"}},
-      {"unterminated quote in the command", kSpace + "trial:\n  command: python 'train.py\n",
+      {"unterminated quote in the command",
+       kSpace + "trial:\n  command: python 'train.py\n",
        {"{file}:4: trial.command: ", "unterminated single quote"}},
-      {"unknown trial key", kSpace + "trial:\n  comand: x\n",
+      {"unknown trial key",
+       kSpace + "trial:\n  comand: x\n",
        {"{file}:4: trial.comand: ", "did you mean 'command'"}},
-      {"flow nesting 10000 deep", "space:\n  x: " + Repeat("[", 10000) + Repeat("]", 10000) + "\n",
+      {"flow nesting 10000 deep",
+       "space:\n  x: " + Repeat("[", 10000) + Repeat("]", 10000) + "\n",
        {"{file}", "nesting deeper than 64 levels"}},
-      {"flow mapping nesting 10000 deep", "space:\n  x: " + Repeat("{a: ", 10000) + "1" + Repeat("}", 10000) + "\n",
+      {"flow mapping nesting 10000 deep",
+       "space:\n  x: " + Repeat("{a: ", 10000) + "1" + Repeat("}", 10000) + "\n",
        {"{file}", "nesting deeper than 64 levels"}},
-      {"block sequence nesting 10000 deep", "space:\n  x:\n    " + Repeat("- ", 10000) + "1\n",
+      {"block sequence nesting 10000 deep",
+       "space:\n  x:\n    " + Repeat("- ", 10000) + "1\n",
        {"{file}", "nesting deeper than"}},
-      {"block mapping nesting 1000 deep", DeepBlockMapping(1000), {"{file}", "nesting deeper than"}},
+      {"block mapping nesting 1000 deep",
+       DeepBlockMapping(1000),
+       {"{file}", "nesting deeper than"}},
   };
   t::ScratchDir dir;
   for (const Bad& bad : bads) {
@@ -206,7 +250,8 @@ TEST_CASE("a deeply nested block mapping in memory is refused without a crash") 
 
 TEST_CASE("aliases that expand exponentially are refused quickly") {
   // "Billion laughs": nine levels of ten aliases would expand to 10^9 values.
-  std::string yaml = "space:\n  x: 1\nslurm:\n  extra:\n    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string yaml =
+      "space:\n  x: 1\nslurm:\n  extra:\n    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 10; ++i) {
     std::string prev = "*a" + std::to_string(i - 1);
     yaml += "    a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
@@ -261,13 +306,11 @@ TEST_CASE("a config that is a directory or too large is a usage error naming the
 TEST_CASE("hpo-sample refuses a negative -n with exit code 2") {
   t::ScratchDir dir;
   auto cfg = dir.Write("hpo.yaml", "space:\n  x: {uniform: [0, 1]}\n");
-  for (std::vector<std::string> args : {std::vector<std::string>{"-n", "-1"},
-                                        std::vector<std::string>{"-n=-1"},
-                                        std::vector<std::string>{"--start", "-5", "-n", "3"},
-                                        std::vector<std::string>{"--seed", "-1"},
-                                        std::vector<std::string>{"--method", "grid"},
-                                        std::vector<std::string>{"-n", "abc"},
-                                        std::vector<std::string>{"--bogus"}}) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"-n", "-1"}, std::vector<std::string>{"-n=-1"},
+        std::vector<std::string>{"--start", "-5", "-n", "3"},
+        std::vector<std::string>{"--seed", "-1"}, std::vector<std::string>{"--method", "grid"},
+        std::vector<std::string>{"-n", "abc"}, std::vector<std::string>{"--bogus"}}) {
     std::vector<std::string> argv = {t::ToolPath("hpo-sample").string(), "-c", cfg.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     CAPTURE(args.front());
@@ -285,9 +328,10 @@ TEST_CASE("hpo-sample reports a bad config with exit code 2 and the file name") 
   dir.Write("hpo.yaml", "space:\n  lr: {logunifrom: [1.0e-4, 1.0e-2]}\n");
   t::RunResult r = t::RunProgram({t::ToolPath("hpo-sample").string(), "-n", "1"}, dir.path());
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "hpo-sample: error: hpo.yaml:2: space.lr: unknown distribution 'logunifrom' "
-                 "(did you mean 'loguniform'?); use one of uniform, loguniform, randint, "
-                 "loguint, normal, quniform, choice, value\n");
+  CHECK(r.err ==
+        "hpo-sample: error: hpo.yaml:2: space.lr: unknown distribution 'logunifrom' "
+        "(did you mean 'loguniform'?); use one of uniform, loguniform, randint, "
+        "loguint, normal, quniform, choice, value\n");
   t::RunResult missing =
       t::RunProgram({t::ToolPath("hpo-sample").string(), "-c", "absent.yaml"}, dir.path());
   CHECK(missing.exit_code == 2);
@@ -298,8 +342,8 @@ TEST_CASE("the seed's example config parses with the expected values") {
   Config cfg = hpo::ParseConfig(kSeedExample, "mlp_example.yaml");
   CHECK(cfg.file == "mlp_example.yaml");
   CHECK(cfg.space.names() == std::vector<std::string>{"input_size", "output_size", "hidden_sizes",
-                                                       "lr", "weight_decay", "batch_size",
-                                                       "max_epochs"});
+                                                      "lr", "weight_decay", "batch_size",
+                                                      "max_epochs"});
   CHECK(cfg.space.dimensions() == 5);
   const auto& p = cfg.space.params();
   CHECK(p[0].dist == hpo::Dist::kFixed);
@@ -413,9 +457,79 @@ TEST_CASE("the fingerprint depends on space and seed and method only") {
   const std::string base = "space:\n  x: {uniform: [0, 1]}\nhpo:\n  seed: 1\n";
   std::string fp = hpo::ParseConfig(base, "a.yaml").Fingerprint();
   CHECK(hpo::ParseConfig(base + "slurm:\n  partition: other\n", "b.yaml").Fingerprint() == fp);
-  CHECK(hpo::ParseConfig("space:\n  x: {uniform: [0, 2]}\nhpo:\n  seed: 1\n", "a.yaml").Fingerprint() != fp);
-  CHECK(hpo::ParseConfig("space:\n  x: {uniform: [0, 1]}\nhpo:\n  seed: 2\n", "a.yaml").Fingerprint() != fp);
+  CHECK(hpo::ParseConfig("space:\n  x: {uniform: [0, 2]}\nhpo:\n  seed: 1\n", "a.yaml")
+            .Fingerprint() != fp);
+  CHECK(hpo::ParseConfig("space:\n  x: {uniform: [0, 1]}\nhpo:\n  seed: 2\n", "a.yaml")
+            .Fingerprint() != fp);
   CHECK(hpo::ParseConfig(base + "  method: sobol\n", "a.yaml").Fingerprint() != fp);
+}
+
+TEST_CASE("yaml scalars are typed by the YAML 1.2 core schema") {
+  using nlohmann::json;
+  struct Case {
+    std::string text;  // the value of `v:`
+    json want;
+    bool number;  // IsNumber
+  };
+  const double inf = HUGE_VAL;
+  const Case cases[] = {
+      {"1", 1, true},
+      {"-7", -7, true},
+      {"+3", 3, true},
+      {"0", 0, true},
+      {"007", 7, true},
+      {"1.5", 1.5, true},
+      {"1.", 1.0, true},
+      {".5", 0.5, true},
+      {"-.5", -0.5, true},
+      {"1e3", 1000.0, true},
+      {"1E-3", 0.001, true},
+      {"1.0e-4", 1e-4, true},
+      {"2.5e+2", 250.0, true},
+      {"1e999", inf, true},
+      {"1e-320", 1e-320, true},
+      {"99999999999999999999", 1e20, true},
+      {"9223372036854775807", 9223372036854775807LL, true},
+      {".inf", ".inf", true},  // a number for IsNumber (bounds then say "finite")
+      {"true", true, false},
+      {"False", false, false},
+      {"~", nullptr, false},
+      {"null", nullptr, false},
+      {"abc", "abc", false},
+      {"1e", "1e", false},
+      {"e3", "e3", false},
+      {".", ".", false},
+      {"-", "-", false},
+      {"+", "+", false},
+      {"0x10", "0x10", false},
+      {"1_000", "1_000", false},
+      {"1.2.3", "1.2.3", false},
+      {"1e3.5", "1e3.5", false},
+      {"\"1\"", "1", false},  // quoted: always a string
+      {"'2.5'", "2.5", false},
+      {"yes", "yes", false},  // YAML 1.1 booleans are strings in 1.2
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    YAML::Node root = hpo::ParseYaml("v: " + c.text + "\n", "t.yaml");
+    CHECK(hpo::IsNumber(root["v"]) == c.number);
+    json got = hpo::YamlToJson(root["v"]);
+    CHECK(got.type() == c.want.type());
+    CHECK(got == c.want);
+  }
+  CHECK(hpo::YamlToJson(hpo::ParseYaml("v: [1, {a: b}]", "t.yaml")["v"]) ==
+        json::array({1, {{"a", "b"}}}));
+}
+
+TEST_CASE("DidYouMean suggests only close names") {
+  const std::vector<std::string> keys = {"space", "trial", "slurm", "hpo"};
+  CHECK(hpo::DidYouMean("spcae", keys) == "space");
+  CHECK(hpo::DidYouMean("slrum", keys) == "slurm");
+  CHECK(hpo::DidYouMean("hpoo", keys) == "hpo");
+  CHECK(hpo::DidYouMean("trials", keys) == "trial");
+  CHECK(hpo::DidYouMean("completely_different", keys).empty());
+  CHECK(hpo::DidYouMean("", {"ab"}) == "ab");
+  CHECK(hpo::DidYouMean("x", {}).empty());
 }
 
 TEST_CASE("SplitCommand splits like a shell without running one") {
@@ -424,7 +538,8 @@ TEST_CASE("SplitCommand splits like a shell without running one") {
     std::vector<std::string> argv;
   };
   const Case cases[] = {
-      {"python train.py --config {config_file}", {"python", "train.py", "--config", "{config_file}"}},
+      {"python train.py --config {config_file}",
+       {"python", "train.py", "--config", "{config_file}"}},
       {"  a   b\tc\n", {"a", "b", "c"}},
       {"", {}},
       {"   ", {}},
@@ -438,7 +553,8 @@ TEST_CASE("SplitCommand splits like a shell without running one") {
       {"\"back\\\\slash\"", {"back\\slash"}},
       {"\"keep \\n and \\$\"", {"keep \\n and \\$"}},
       {"'no \\escape in single'", {"no \\escape in single"}},
-      {"echo $HOME `x` ; rm -rf / | cat", {"echo", "$HOME", "`x`", ";", "rm", "-rf", "/", "|", "cat"}},
+      {"echo $HOME `x` ; rm -rf / | cat",
+       {"echo", "$HOME", "`x`", ";", "rm", "-rf", "/", "|", "cat"}},
       {"--lr={lr} --name='{x} y'", {"--lr={lr}", "--name={x} y"}},
   };
   for (const Case& c : cases) {
@@ -452,4 +568,4 @@ TEST_CASE("SplitCommand splits like a shell without running one") {
   }
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();

@@ -1,12 +1,12 @@
 // Every on-disk name is built and parsed in layout.cpp: table-driven round trips (leveldb's
 // filename_test.cc), and the names a reader must never take for a trial.
-#include "layout.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include "layout.hpp"
 
 namespace {
 
@@ -17,8 +17,7 @@ namespace fs = boost::filesystem;
 
 }  // namespace
 
-TEST_SUITE("unit") {
-
+TEST_SUITE_BEGIN("unit");
 TEST_CASE("trial file names round trip") {
   struct Case {
     TrialId id;
@@ -46,7 +45,7 @@ TEST_CASE("names that are not trial files are rejected") {
       "",
       "trial_",
       "trial_.json",
-      "trial_01.json",             // one spelling per id
+      "trial_01.json",  // one spelling per id
       "trial_00.json",
       "trial_-1.json",
       "trial_+1.json",
@@ -54,7 +53,7 @@ TEST_CASE("names that are not trial files are rejected") {
       "trial_1 .json",
       "trial_1a.json",
       "trial_0x10.json",
-      "trial_1.json.tmp",          // a temp name
+      "trial_1.json.tmp",  // a temp name
       ".trial_1.json.tmp.host.12.0.abc",
       "trial_1.json.host.12.0.abc",
       "trial_1.jso",
@@ -66,12 +65,12 @@ TEST_CASE("names that are not trial files are rejected") {
       "../trial_1.json",
       "x/trial_1.json",
       "pending/trial_1.json",
-      "trial_1000000000000.json",   // kMaxTrialId + 1
+      "trial_1000000000000.json",  // kMaxTrialId + 1
       "trial_9999999999999.json",
       "trial_99999999999999999999999.json",  // overflows int64
       "trial_1.5.json",
       "trial_1e3.json",
-      "trial_\xd9\xa1.json",       // Arabic-Indic digit one
+      "trial_\xd9\xa1.json",  // Arabic-Indic digit one
   };
   for (const char* name : bad) {
     CAPTURE(std::string(name));
@@ -90,8 +89,8 @@ TEST_CASE("submission record names round trip") {
     CHECK(hpo::ParseSubmissionRecordName(p.filename().string()) == std::string(job));
   }
   for (const char* bad : {"", "job_.json", "job_1.jsonx", "job_1.json.tmp", "job_a1.json",
-                          "job_../1.json", "job_1/2.json", "job_-1.json", "jobs_1.json",
-                          "job_1", "trial_1.json", ".job_1.json.tmp.h.1.2.ab"}) {
+                          "job_../1.json", "job_1/2.json", "job_-1.json", "jobs_1.json", "job_1",
+                          "trial_1.json", ".job_1.json.tmp.h.1.2.ab"}) {
     CAPTURE(std::string(bad));
     CHECK_FALSE(hpo::ParseSubmissionRecordName(bad).has_value());
   }
@@ -110,10 +109,13 @@ TEST_CASE("state names round trip") {
 
 TEST_CASE("layout paths stay inside the campaign directory") {
   Layout layout("/scratch/camp");
-  CHECK(layout.trial_file(TrialState::kPending, 7) == fs::path("/scratch/camp/pending/trial_7.json"));
-  CHECK(layout.trial_file(TrialState::kRunning, 7) == fs::path("/scratch/camp/running/trial_7.json"));
+  CHECK(layout.trial_file(TrialState::kPending, 7) ==
+        fs::path("/scratch/camp/pending/trial_7.json"));
+  CHECK(layout.trial_file(TrialState::kRunning, 7) ==
+        fs::path("/scratch/camp/running/trial_7.json"));
   // Finished trials live in results/, the seed's folder name.
-  CHECK(layout.trial_file(TrialState::kFinished, 7) == fs::path("/scratch/camp/results/trial_7.json"));
+  CHECK(layout.trial_file(TrialState::kFinished, 7) ==
+        fs::path("/scratch/camp/results/trial_7.json"));
   CHECK(layout.trial_file(TrialState::kFailed, 7) == fs::path("/scratch/camp/failed/trial_7.json"));
   CHECK(layout.trial_dir(7) == fs::path("/scratch/camp/trials/trial_7"));
   CHECK(layout.trial_config(7) == fs::path("/scratch/camp/trials/trial_7/config.json"));
@@ -123,11 +125,10 @@ TEST_CASE("layout paths stay inside the campaign directory") {
   CHECK(layout.best_config() == fs::path("/scratch/camp/best_config.json"));
 
   std::vector<fs::path> folders = layout.Folders();
-  for (fs::path want : {layout.root(), layout.tmp_dir(), layout.state_dir(TrialState::kPending),
-                        layout.state_dir(TrialState::kRunning),
-                        layout.state_dir(TrialState::kFinished),
-                        layout.state_dir(TrialState::kFailed), layout.trials_dir(),
-                        layout.slurm_dir()}) {
+  for (fs::path want :
+       {layout.root(), layout.tmp_dir(), layout.state_dir(TrialState::kPending),
+        layout.state_dir(TrialState::kRunning), layout.state_dir(TrialState::kFinished),
+        layout.state_dir(TrialState::kFailed), layout.trials_dir(), layout.slurm_dir()}) {
     CAPTURE(want.string());
     CHECK(std::find(folders.begin(), folders.end(), want) != folders.end());
   }
@@ -152,4 +153,4 @@ TEST_CASE("every trial file name parses back from its full path") {
     }
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();

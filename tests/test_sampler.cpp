@@ -1,7 +1,5 @@
 // Samplers: trial i is a pure function of (space, seed, i); the random method hashes the
 // parameter name; Sobol' points are stratified.
-#include "sampler.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -11,17 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "sampler.hpp"
 #include "space.hpp"
 #include "testing.hpp"
 #include "yaml_util.hpp"
 
 namespace {
 
-using nlohmann::json;
 using hpo::Method;
 using hpo::Sampler;
 using hpo::Space;
 using hpo::TrialId;
+using nlohmann::json;
 namespace t = hpo::testing;
 
 // The seed README's MLP space (hpo/config/mlp_example.py).
@@ -79,8 +78,8 @@ bool Balanced1D(const std::vector<std::vector<double>>& points, size_t dim, int 
 
 // True when every cell of the 2^a x 2^b grid holds exactly 2^(m-a-b) of the first 2^m points
 // in the projection on dimensions (i, j).
-bool BalancedGrid(const std::vector<std::vector<double>>& points, size_t i, size_t j, int m,
-                  int a, int b) {
+bool BalancedGrid(const std::vector<std::vector<double>>& points, size_t i, size_t j, int m, int a,
+                  int b) {
   std::vector<int> count(size_t{1} << (a + b), 0);
   for (size_t p = 0; p < (size_t{1} << m); ++p) {
     size_t x = static_cast<size_t>(std::ldexp(points[p][i], a));
@@ -108,8 +107,7 @@ int SobolDegree(size_t d) {
 
 }  // namespace
 
-TEST_SUITE("unit") {
-
+TEST_SUITE_BEGIN("unit");
 TEST_CASE("the same seed gives byte-identical output") {
   Space space = SpaceOf(kSeedSpace);
   for (Method method : {Method::kRandom, Method::kSobol}) {
@@ -158,11 +156,12 @@ TEST_CASE("trial i is the same whether drawn in a batch or alone") {
 
 TEST_CASE("hpo-sample prints the same trials with --start as in one batch") {
   t::ScratchDir dir;
-  auto cfg = dir.Write("hpo.yaml", std::string("space:\n") + [] {
-    std::string indented;
-    for (const std::string& line : t::Lines(kSeedSpace)) indented += "  " + line + "\n";
-    return indented;
-  }() + "hpo:\n  seed: 42\n");
+  auto cfg = dir.Write(
+      "hpo.yaml", std::string("space:\n") + [] {
+        std::string indented;
+        for (const std::string& line : t::Lines(kSeedSpace)) indented += "  " + line + "\n";
+        return indented;
+      }() + "hpo:\n  seed: 42\n");
   for (const char* method : {"random", "sobol"}) {
     CAPTURE(std::string(method));
     t::RunResult batch = t::RunProgram(
@@ -359,4 +358,4 @@ TEST_CASE("trial ids at the top of the range sample normally") {
   }
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();

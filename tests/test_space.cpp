@@ -1,7 +1,5 @@
 // The space: parsing of every distribution, the map from a unit coordinate to a value, and
 // the statistical shape of 100,000 draws per distribution (fixed seeds, stated tolerances).
-#include "space.hpp"
-
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,17 +10,18 @@
 #include <vector>
 
 #include "sampler.hpp"
+#include "space.hpp"
 #include "testing.hpp"
 #include "yaml_util.hpp"
 
 namespace {
 
-using nlohmann::json;
 using hpo::Dist;
 using hpo::Method;
 using hpo::Param;
 using hpo::Sampler;
 using hpo::Space;
+using nlohmann::json;
 
 constexpr int kDraws = 100'000;
 
@@ -61,8 +60,7 @@ std::vector<double> Doubles(const std::vector<json>& values) {
 
 }  // namespace
 
-TEST_SUITE("unit") {
-
+TEST_SUITE_BEGIN("unit");
 TEST_CASE("uniform draws stay below high and are uniform") {
   for (Method method : {Method::kRandom, Method::kSobol}) {
     CAPTURE(std::string(hpo::MethodName(method)));
@@ -184,8 +182,8 @@ TEST_CASE("normal draws match the mean and standard deviation and quantiles") {
 }
 
 TEST_CASE("choice draws every element with equal frequency") {
-  for (const char* yaml : {"act: [relu, tanh, gelu, silu, elu]",
-                           "act: {choice: [relu, tanh, gelu, silu, elu]}"}) {
+  for (const char* yaml :
+       {"act: [relu, tanh, gelu, silu, elu]", "act: {choice: [relu, tanh, gelu, silu, elu]}"}) {
     CAPTURE(std::string(yaml));
     Space space = SpaceOf(yaml);
     const Param& p = Only(space);
@@ -203,8 +201,8 @@ TEST_CASE("choice draws every element with equal frequency") {
 }
 
 TEST_CASE("choice keeps the type of each element") {
-  Space space = SpaceOf(
-      "h: [[1024, 512, 256], [2048, 1024, 512], 7, 0.5, \"64\", true, null, {a: 1}]");
+  Space space =
+      SpaceOf("h: [[1024, 512, 256], [2048, 1024, 512], 7, 0.5, \"64\", true, null, {a: 1}]");
   const Param& p = Only(space);
   REQUIRE(p.choices.size() == 8);
   CHECK(p.choices[0] == json::array({1024, 512, 256}));
@@ -226,7 +224,10 @@ TEST_CASE("quniform values are multiples of q within the bounds") {
     std::vector<std::string> texts;  // every value, as written in the output
   };
   const Case cases[] = {
-      {"x: {quniform: [0, 1, 0.1]}", 0, 1, 0.1,
+      {"x: {quniform: [0, 1, 0.1]}",
+       0,
+       1,
+       0.1,
        {"0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"}},
       {"x: {quniform: [0.1, 0.9, 0.2]}", 0.1, 0.9, 0.2, {"0.1", "0.3", "0.5", "0.7", "0.9"}},
       {"x: {quniform: [-1, 1, 0.5]}", -1, 1, 0.5, {"-1.0", "-0.5", "0.0", "0.5", "1.0"}},
@@ -275,8 +276,9 @@ TEST_CASE("fixed values are emitted unchanged") {
       "quoted: \"3883\"\nflag: false\n");
   CHECK(space.dimensions() == 0);
   Sampler sampler(space, 1, Method::kRandom);
-  json want = {{"input_size", 3883}, {"name", "relu"}, {"rate", 0.5},
-               {"nested", {{"a", {1, 2}}, {"b", "x"}}}, {"quoted", "3883"}, {"flag", false}};
+  json want = {{"input_size", 3883}, {"name", "relu"},
+               {"rate", 0.5},        {"nested", {{"a", {1, 2}}, {"b", "x"}}},
+               {"quoted", "3883"},   {"flag", false}};
   for (hpo::TrialId id : {0, 1, 999999}) {
     CHECK(sampler.Config(id) == want);
     std::string line;
@@ -286,8 +288,7 @@ TEST_CASE("fixed values are emitted unchanged") {
 }
 
 TEST_CASE("the space keeps the order of the yaml mapping and counts sampled dimensions") {
-  Space space = SpaceOf(
-      "zeta: 1\nalpha: {uniform: [0, 1]}\nmid: [a, b]\nbeta: {normal: [0, 1]}\n");
+  Space space = SpaceOf("zeta: 1\nalpha: {uniform: [0, 1]}\nmid: [a, b]\nbeta: {normal: [0, 1]}\n");
   CHECK(space.names() == std::vector<std::string>{"zeta", "alpha", "mid", "beta"});
   CHECK(space.dimensions() == 3);
   json j = space.ToJson();
@@ -332,11 +333,24 @@ TEST_CASE("the edges of the unit interval map inside the bounds") {
         CHECK(lo.get<double>() >= 1e-5);
         CHECK(hi.get<double>() < 1e-3);
         break;
-      case Dist::kRandInt: CHECK(lo == 0); CHECK(hi == 9); break;
-      case Dist::kLogUint: CHECK(lo == 1); CHECK(hi == 1000); break;
-      case Dist::kQUniform: CHECK(lo == 0.0); CHECK(hi == 0.9); break;
-      case Dist::kChoice: CHECK(lo == "x"); CHECK(hi == "y"); break;
-      default: FAIL("unexpected distribution");
+      case Dist::kRandInt:
+        CHECK(lo == 0);
+        CHECK(hi == 9);
+        break;
+      case Dist::kLogUint:
+        CHECK(lo == 1);
+        CHECK(hi == 1000);
+        break;
+      case Dist::kQUniform:
+        CHECK(lo == 0.0);
+        CHECK(hi == 0.9);
+        break;
+      case Dist::kChoice:
+        CHECK(lo == "x");
+        CHECK(hi == "y");
+        break;
+      default:
+        FAIL("unexpected distribution");
     }
   }
 }
@@ -385,8 +399,14 @@ TEST_CASE("AppendDouble writes the shortest round-trip text and keeps reals real
     double v;
     const char* text;
   };
-  const Case cases[] = {{0.1, "0.1"},   {1e-05, "1e-05"}, {3.0, "3.0"},  {-2.0, "-2.0"},
-                        {0.0, "0.0"},   {1e300, "1e+300"}, {0.3, "0.3"}, {123456789.0, "123456789.0"},
+  const Case cases[] = {{0.1, "0.1"},
+                        {1e-05, "1e-05"},
+                        {3.0, "3.0"},
+                        {-2.0, "-2.0"},
+                        {0.0, "0.0"},
+                        {1e300, "1e+300"},
+                        {0.3, "0.3"},
+                        {123456789.0, "123456789.0"},
                         {0.1 + 0.2, "0.30000000000000004"}};
   for (const Case& c : cases) {
     std::string out = "x";
@@ -399,4 +419,4 @@ TEST_CASE("AppendDouble writes the shortest round-trip text and keeps reals real
   CHECK(nan == "null");
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();

@@ -1,5 +1,6 @@
 #include "testing.hpp"
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -15,8 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <doctest/doctest.h>
 
 #ifndef HPO_TOOLS_DIR
 #error "HPO_TOOLS_DIR must be defined by tests/CMakeLists.txt"
@@ -61,7 +60,9 @@ std::string TempRoot() {
 
 }  // namespace
 
-long FailureCount() { return g_failures; }
+long FailureCount() {
+  return g_failures;
+}
 
 ScratchDir::ScratchDir() : failures_at_start_(g_failures) {
   std::string tmpl = TempRoot() + "/hpo-test.XXXXXX";
@@ -75,9 +76,12 @@ ScratchDir::~ScratchDir() {
     boost::system::error_code ec;
     // A test may have made parts read-only; make them removable again.
     for (fs::recursive_directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec))
-      if (fs::is_directory(it->symlink_status())) fs::permissions(it->path(), fs::owner_all | fs::add_perms, ec);
+      if (fs::is_directory(it->symlink_status()))
+        fs::permissions(it->path(), fs::owner_all | fs::add_perms, ec);
     fs::remove_all(path_, ec);
-    if (ec) std::cerr << "hpo_tests: could not remove scratch directory " << path_.string() << ": " << ec.message() << "\n";
+    if (ec)
+      std::cerr << "hpo_tests: could not remove scratch directory " << path_.string() << ": "
+                << ec.message() << "\n";
   } else {
     std::cerr << "hpo_tests: test case failed; scratch directory kept: " << path_.string() << "\n";
   }
@@ -106,7 +110,8 @@ void WriteText(const fs::path& path, const std::string& text) {
 
 std::vector<std::string> ListDir(const fs::path& dir) {
   std::vector<std::string> names;
-  for (fs::directory_iterator it(dir), end; it != end; ++it) names.push_back(it->path().filename().string());
+  for (fs::directory_iterator it(dir), end; it != end; ++it)
+    names.push_back(it->path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -161,9 +166,13 @@ RunResult RunProgram(const std::vector<std::string>& argv, const fs::path& cwd) 
   return r;
 }
 
-fs::path ToolPath(const std::string& name) { return fs::path(HPO_TOOLS_DIR) / name; }
+fs::path ToolPath(const std::string& name) {
+  return fs::path(HPO_TOOLS_DIR) / name;
+}
 
-fs::path SourcePath(const std::string& relative) { return fs::path(HPO_SOURCE_DIR) / relative; }
+fs::path SourcePath(const std::string& relative) {
+  return fs::path(HPO_SOURCE_DIR) / relative;
+}
 
 double KsDistance(std::vector<double> values, const std::function<double(double)>& cdf) {
   std::sort(values.begin(), values.end());

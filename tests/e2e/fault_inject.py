@@ -1,0 +1,567 @@
+#!/usr/bin/python3
+"""Seeded fault injection against a local-backend campaign (stdlib only).
+
+Runs a campaign of a few hundred short bash trials (0.05-0.5 s each, writing {"error": x}
+atomically; hpo.max_attempts 50) with `hpo-submit --local --retry-failed` launchers and
+`hpo-collect` processes running side by side, and SIGKILLs, at seeded random moments, a
+random runner (hpo-run), trial (the bash objective), hpo-collect or launcher. Dead launchers
+and collectors are replaced at once. Every --recovery-every injections the campaign is
+brought to rest (launchers stopped with SIGTERM, collectors and runners allowed to end) and
+the invariants are checked; at the end the campaign is run to completion without faults.
+
+Checked continuously, while everything runs (any moment):
+  C1 state folders (pending/ running/ results/ failed/) hold only trial_<i>.json names
+     (the decoys this script plants itself excepted);
+  C2 every results/ file ever seen is still there, byte for byte (read back every second);
+  C3 a results/ file is a JSON object with its own trial_id, state "finished", and the
+     metric the trial wrote for its own config (error == x): never a temp file, never a
+     decoy, never another trial's result;
+  C4 a record read from any state folder is a complete JSON object with its own trial_id
+     (a file may vanish between listing and opening: it was moved);
+  C5 final_results.json, best_config.json and results.csv, read at random moments, are
+     complete (valid JSON / CSV with the full header); the decoys never count.
+Checked at rest, before the recovery hpo-collect (interrupted moves may be pending):
+  R1 C1-C4 on every file; every sampled trial id is in at least one state folder;
+  R2 an id in two folders is an interrupted link-then-unlink publication: the same inode.
+Checked at rest, after one hpo-collect (which completes interrupted moves and settles
+trials whose runner is gone) that exits 0:
+  Q1 every sampled trial id is in exactly one state folder; running/ is empty;
+  Q2 each record's "state" names the folder it is in;
+  Q3 final_results.json counts and n_trials equal the folders; best_error is the minimum;
+     results.csv has one row per finished or failed trial;
+  Q4 C2 again.
+At the end: every trial is in results/ (finished), nothing else is left.
+"""
+
+import argparse
+import csv
+import ctypes
+import io
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+TRIAL_NAME = re.compile(r"^trial_(0|[1-9][0-9]{0,11})\.json$")
+STATES = {"pending": "pending", "running": "running", "results": "finished", "failed": "failed"}
+DECOY_METRIC = -1.0  # planted decoys carry it; no real trial can (x is drawn from [0, 1])
+
+
+class InvariantError(Exception):
+    pass
+
+
+def log(msg):
+    print(f"fault_inject: {msg}", file=sys.stderr, flush=True)
+
+
+def read_bytes(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except (FileNotFoundError, ProcessLookupError):  # moved away; /proc entry of an exited process
+        return None
+
+
+def listdir(path):
+    try:
+        return os.listdir(path)
+    except FileNotFoundError:
+        return []
+
+
+class Harness:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.tools = os.path.abspath(args.tools)
+        self.work = os.path.abspath(args.dir)
+        self.camp = os.path.join(self.work, "camp")
+        self.objective = os.path.join(self.work, "objective.sh")
+        self.n_trials = 0
+        self.x = {}  # trial id -> config x
+        self.seen = {}  # results/ file name -> bytes first read
+        self.launchers = []  # Popen
+        self.collectors = []  # Popen
+        self.managed = set()  # pids of Popen children (reaped by Popen)
+        self.spawned = 0
+        self.injections = 0
+        self.survived = 0
+        self.by_kind = {"runner": 0, "trial": 0, "collect": 0, "launcher": 0}
+        self.checks = {"continuous": 0, "rest": 0, "decoy_reads": 0, "output_reads": 0}
+        self.last_results_verify = 0.0
+        self.last_launcher_spawn = 0.0
+        self.recoveries = 0
+        self.logs = os.path.join(self.work, "logs")
+        os.makedirs(self.logs, exist_ok=True)
+        self.decoys = []
+        self.unexpected_errors = []
+
+    # --- processes -------------------------------------------------------------------
+    def tool(self, name):
+        return os.path.join(self.tools, name)
+
+    def popen(self, argv, tag, **kw):
+        self.spawned += 1
+        out = open(os.path.join(self.logs, f"{self.spawned:05d}.{tag}.log"), "wb")
+        p = subprocess.Popen(argv, cwd=self.work, stdout=out, stderr=subprocess.STDOUT,
+                             stdin=kw.pop("stdin", subprocess.DEVNULL), **kw)
+        out.close()
+        p.log_path = out.name
+        p.tag = tag
+        self.managed.add(p.pid)
+        return p
+
+    def run(self, argv, tag, ok=(0,), stdin_data=None, timeout=120):
+        p = subprocess.run(argv, cwd=self.work, input=stdin_data, capture_output=True,
+                           timeout=timeout)
+        if p.returncode not in ok:
+            raise InvariantError(f"{tag}: {' '.join(argv)} exited {p.returncode}: "
+                                 f"{p.stderr.decode(errors='replace')[-2000:]}")
+        return p
+
+    def reap_orphans(self):
+        """Runners and trials orphaned by a killed launcher or runner are re-parented to us
+        (child subreaper); reap them so no zombie pid lingers."""
+        me = os.getpid()
+        for name in listdir("/proc"):
+            if not name.isdigit():
+                continue
+            pid = int(name)
+            if pid in self.managed:
+                continue
+            stat = read_bytes(f"/proc/{pid}/stat")
+            if not stat:
+                continue
+            fields = stat[stat.rfind(b")") + 2:].split()
+            if len(fields) > 1 and int(fields[1]) == me and fields[0] == b"Z":
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+
+    def campaign_processes(self):
+        """(runners, trials): live pids of this campaign's hpo-run and objective processes."""
+        runners, trials = [], []
+        for name in listdir("/proc"):
+            if not name.isdigit():
+                continue
+            raw = read_bytes(f"/proc/{name}/cmdline")
+            if not raw:
+                continue  # gone, or a zombie
+            argv = raw.rstrip(b"\0").split(b"\0")
+            if os.path.basename(argv[0]) == b"hpo-run" and self.camp.encode() in argv[1:2]:
+                runners.append(int(name))
+            elif len(argv) > 1 and os.path.basename(argv[0]) == b"bash" and argv[1] == self.objective.encode():
+                trials.append(int(name))
+        return sorted(runners), sorted(trials)
+
+    def check_exit(self, p):
+        rc = p.returncode
+        allowed = {0, -signal.SIGKILL}
+        if p.tag == "launcher":
+            # Stopped with SIGTERM at a recovery point: 130 once its handler is installed,
+            # killed by the signal before that.
+            allowed |= {130, -signal.SIGTERM}
+        if rc not in allowed:
+            text = open(p.log_path, errors="replace").read()[-3000:]
+            raise InvariantError(f"{p.tag} pid {p.pid} exited {rc}:\n{text}")
+
+    def poll_managed(self):
+        for group in (self.launchers, self.collectors):
+            for p in list(group):
+                if p.poll() is not None:
+                    group.remove(p)
+                    self.managed.discard(p.pid)
+                    self.check_exit(p)
+
+    def maintain(self):
+        """Keeps --launchers launchers and --collectors collectors alive."""
+        self.poll_managed()
+        now = time.monotonic()
+        if len(self.launchers) < self.args.launchers and now - self.last_launcher_spawn > 0.2:
+            self.launchers.append(self.popen(
+                [self.tool("hpo-submit"), "--local", "--retry-failed"], "launcher"))
+            self.last_launcher_spawn = now
+        while len(self.collectors) < self.args.collectors:
+            self.collectors.append(self.popen([self.tool("hpo-collect"), self.camp], "collect"))
+
+    def kill_everything(self):
+        for group in (self.launchers, self.collectors):
+            for p in group:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        runners, trials = self.campaign_processes()
+        for pid in runners + trials:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
+        self.reap_orphans()
+
+    # --- campaign --------------------------------------------------------------------
+    def setup(self):
+        with open(self.objective, "w") as f:
+            f.write('#!/bin/bash\n'
+                    '# $1 = x (the metric to report), $2 = seconds to run\n'
+                    'set -eu\n'
+                    'sleep "$2"\n'
+                    'printf \'{"error": %s}\\n\' "$1" > "$HPO_RESULT.tmp.$$"\n'
+                    'mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"\n')
+        with open(os.path.join(self.work, "hpo.yaml"), "w") as f:
+            f.write("space:\n"
+                    "  x: {uniform: [0.0, 1.0]}\n"
+                    "  d: {uniform: [0.05, 0.5]}\n"
+                    "trial:\n"
+                    f"  command: bash {self.objective} {{x}} {{d}}\n"
+                    "hpo:\n"
+                    f"  max_concurrent_jobs: {self.args.concurrency}\n"
+                    "  max_attempts: 50\n"
+                    "  heartbeat_interval: 1\n"
+                    "  lease_timeout: 2\n"
+                    f"  seed: {self.args.seed}\n"
+                    "  output_dir: camp\n")
+        self.add_trials(self.args.trials)
+        # Decoys: a trial-named file in tmp/ and a temp-named file in results/, both claiming
+        # a finished trial with an impossible metric. No tool may ever count them.
+        decoy = json.dumps({"trial_id": 7, "state": "finished", "error": DECOY_METRIC,
+                            "config": {"x": DECOY_METRIC}}) + "\n"
+        for rel in ("tmp/trial_7.json", "results/.trial_5.json.tmp.decoy"):
+            path = os.path.join(self.camp, rel)
+            with open(path, "w") as f:
+                f.write(decoy)
+            self.decoys.append(path)
+
+    def add_trials(self, n):
+        start = self.n_trials
+        lines = self.run([self.tool("hpo-sample"), "--start", str(start), "-n", str(n)],
+                         "hpo-sample").stdout
+        for line in lines.decode().splitlines():
+            j = json.loads(line)
+            self.x[j["trial_id"]] = j["config"]["x"]
+        self.run([self.tool("hpo-submit"), "--no-start"], "hpo-submit --no-start", stdin_data=lines)
+        self.n_trials = start + n
+
+    # --- invariants ------------------------------------------------------------------
+    def folder(self, d):
+        return os.path.join(self.camp, d)
+
+    def state_names(self, d):
+        """Trial file names of one state folder; any other name (but our decoys) fails C1."""
+        names = []
+        for n in listdir(self.folder(d)):
+            if TRIAL_NAME.match(n):
+                names.append(n)
+            elif os.path.join(self.folder(d), n) not in self.decoys:
+                raise InvariantError(f"C1: {d}/{n}: a name that is not trial_<i>.json in a state folder")
+        return names
+
+    def check_record(self, d, name, data):
+        tid = int(name[6:-5])
+        try:
+            rec = json.loads(data)
+        except ValueError as e:
+            raise InvariantError(f"C4: {d}/{name} is not complete JSON ({e}): {data[:200]!r}")
+        if not isinstance(rec, dict) or rec.get("trial_id") != tid:
+            raise InvariantError(f"C4: {d}/{name} is not the record of trial {tid}: {data[:200]!r}")
+        if tid >= self.n_trials:
+            raise InvariantError(f"C4: {d}/{name}: trial {tid} was never sampled")
+        if d == "results":
+            if rec.get("state") != "finished":
+                raise InvariantError(f"C3: results/{name} has state {rec.get('state')!r}")
+            err = rec.get("error")
+            if not isinstance(err, (int, float)) or abs(err - self.x[tid]) > 1e-12 * max(1.0, abs(err)):
+                raise InvariantError(f"C3: results/{name}: error {err!r} is not what trial {tid} "
+                                     f"reports (x = {self.x[tid]!r})")
+        return rec
+
+    def verify_results(self, full):
+        """C2/C3: new results files are valid; every file seen is still there (and, when
+        `full`, byte-identical)."""
+        names = set(self.state_names("results"))
+        missing = [n for n in self.seen if n not in names]
+        if missing:
+            raise InvariantError(f"C2: finished results vanished from results/: {sorted(missing)[:10]}")
+        for n in names:
+            if n in self.seen and not full:
+                continue
+            data = read_bytes(os.path.join(self.folder("results"), n))
+            if data is None:
+                raise InvariantError(f"C2: results/{n} vanished while being read")
+            if n in self.seen:
+                if data != self.seen[n]:
+                    raise InvariantError(f"C2: results/{n} changed:\nwas {self.seen[n][:300]!r}\n"
+                                         f"now {data[:300]!r}")
+            else:
+                self.check_record("results", n, data)
+                self.seen[n] = data
+
+    def sample_records(self, k):
+        """C4 on k random records of pending/, running/ and failed/ (read while they move)."""
+        for d in ("pending", "running", "failed"):
+            names = self.state_names(d)
+            for n in self.rng.sample(names, min(k, len(names))):
+                data = read_bytes(os.path.join(self.folder(d), n))
+                if data is not None:
+                    self.check_record(d, n, data)
+
+    def check_outputs(self):
+        """C5: summaries are never half-written, and the decoys never count."""
+        fr = read_bytes(os.path.join(self.camp, "final_results.json"))
+        if fr is not None:
+            try:
+                j = json.loads(fr)
+            except ValueError as e:
+                raise InvariantError(f"C5: final_results.json is not complete JSON ({e}): {fr[:300]!r}")
+            for k in ("best_error", "counts", "n_trials", "best_trial_id"):
+                if k not in j:
+                    raise InvariantError(f"C5: final_results.json lacks {k}: {fr[:300]!r}")
+            if j["best_error"] == DECOY_METRIC:
+                raise InvariantError("C5: a decoy was counted as the best result")
+            self.checks["output_reads"] += 1
+        bc = read_bytes(os.path.join(self.camp, "best_config.json"))
+        if bc is not None:
+            try:
+                b = json.loads(bc)
+            except ValueError as e:
+                raise InvariantError(f"C5: best_config.json is not complete JSON ({e}): {bc[:300]!r}")
+            if not isinstance(b, dict) or b.get("x") == DECOY_METRIC:
+                raise InvariantError(f"C5: best_config.json: {bc[:300]!r}")
+        rc = read_bytes(os.path.join(self.camp, "results.csv"))
+        if rc is not None:
+            self.parse_csv(rc)
+
+    def parse_csv(self, data):
+        text = data.decode()
+        if not text.endswith("\n"):
+            raise InvariantError(f"C5: results.csv does not end with a newline (half-written?): {text[-200:]!r}")
+        rows = list(csv.reader(io.StringIO(text)))
+        header = rows[0] if rows else []
+        if header[:3] != ["trial_id", "state", "error"]:
+            raise InvariantError(f"C5: results.csv header: {header}")
+        for r in rows[1:]:
+            if len(r) != len(header):
+                raise InvariantError(f"C5: results.csv row {r} has {len(r)} fields, header {len(header)}")
+            if r[1] == "finished" and float(r[2]) == DECOY_METRIC:
+                raise InvariantError(f"C5: results.csv counts a decoy: {r}")
+        return header, rows[1:]
+
+    def continuous_checks(self):
+        now = time.monotonic()
+        for d in STATES:
+            self.state_names(d)
+        full = now - self.last_results_verify > 1.0
+        self.verify_results(full)
+        if full:
+            self.last_results_verify = now
+        self.sample_records(3)
+        if self.rng.random() < 0.3:
+            self.check_outputs()
+        self.checks["continuous"] += 1
+
+    def snapshot(self):
+        """{id: [(folder, inode, bytes)]} of every state file; C1/C4 on each."""
+        where = {}
+        for d in STATES:
+            for n in self.state_names(d):
+                p = os.path.join(self.folder(d), n)
+                try:
+                    st = os.lstat(p)
+                except FileNotFoundError:
+                    raise InvariantError(f"{d}/{n} vanished while the campaign was at rest")
+                data = read_bytes(p)
+                rec = self.check_record(d, n, data)
+                where.setdefault(int(n[6:-5]), []).append((d, (st.st_dev, st.st_ino), rec))
+        return where
+
+    def check_at_rest_before_collect(self):
+        where = self.snapshot()
+        lost = [i for i in range(self.n_trials) if i not in where]
+        if lost:
+            raise InvariantError(f"R1: trials in no state folder: {lost[:20]}")
+        for tid, copies in where.items():
+            if len(copies) > 1 and len({c[1] for c in copies}) > 1:
+                raise InvariantError(
+                    f"R2: trial {tid} is in {[c[0] for c in copies]} as different files: "
+                    + "; ".join(f"{c[0]}: state {c[2].get('state')} attempt {c[2].get('attempt')}" for c in copies))
+        self.verify_results(full=True)
+        return sum(1 for c in where.values() if len(c) > 1)
+
+    def check_at_rest_after_collect(self, collect_out):
+        where = self.snapshot()
+        for i in range(self.n_trials):
+            copies = where.get(i, [])
+            if len(copies) != 1:
+                raise InvariantError(f"Q1: trial {i} is in {[c[0] for c in copies]} after a quiescent hpo-collect")
+            d, _, rec = copies[0]
+            if rec.get("state") != STATES[d]:
+                raise InvariantError(f"Q2: {d}/trial_{i}.json says state {rec.get('state')!r}")
+        counts = {s: 0 for s in STATES.values()}
+        for copies in where.values():
+            counts[STATES[copies[0][0]]] += 1
+        if counts["running"]:
+            raise InvariantError(f"Q1: {counts['running']} trial(s) still in running/ with no runner alive")
+        fr = json.loads(read_bytes(os.path.join(self.camp, "final_results.json")))
+        if fr["counts"] != counts or fr["n_trials"] != self.n_trials:
+            raise InvariantError(f"Q3: final_results.json counts {fr['counts']} n_trials {fr['n_trials']}, "
+                                 f"folders {counts} n_trials {self.n_trials}")
+        errors = {int(n[6:-5]): json.loads(b)["error"] for n, b in self.seen.items()}
+        if errors:
+            best = min(errors.values())
+            if fr["best_error"] != best:
+                raise InvariantError(f"Q3: best_error {fr['best_error']} but the best result is {best}")
+        expect_line = f"{counts['finished']} finished, 0 running, {counts['pending']} pending, {counts['failed']} failed"
+        if expect_line not in collect_out:
+            raise InvariantError(f"Q3: hpo-collect printed {collect_out!r}, expected '{expect_line}'")
+        _, rows = self.parse_csv(read_bytes(os.path.join(self.camp, "results.csv")))
+        csv_finished = sorted(int(r[0]) for r in rows if r[1] == "finished")
+        if csv_finished != sorted(errors) or len(rows) != counts["finished"] + counts["failed"]:
+            raise InvariantError(f"Q3: results.csv has {len(rows)} rows ({len(csv_finished)} finished), "
+                                 f"folders {counts}")
+        self.verify_results(full=True)
+        return counts
+
+    # --- phases ----------------------------------------------------------------------
+    def quiesce(self):
+        """Stops launchers (SIGTERM: their runners return trials to pending), lets the
+        collectors and every orphaned runner end, and reaps them all."""
+        for p in self.launchers:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 90
+        while self.launchers or self.collectors:
+            if time.monotonic() > deadline:
+                raise InvariantError("launchers or collectors did not stop within 90 s after SIGTERM")
+            self.poll_managed()
+            self.reap_orphans()
+            time.sleep(0.05)
+        deadline = time.monotonic() + 60
+        while True:
+            self.reap_orphans()
+            runners, trials = self.campaign_processes()
+            if not runners and not trials:
+                break
+            if time.monotonic() > deadline:
+                raise InvariantError(f"runners {runners} / trials {trials} still alive 60 s after the launchers stopped")
+            time.sleep(0.05)
+        # A claim whose runner died before recording itself is given back after the lease.
+        time.sleep(self.args.lease_wait)
+
+    def recovery_point(self, final=False):
+        self.quiesce()
+        doubles = self.check_at_rest_before_collect()
+        out = self.run([self.tool("hpo-collect"), self.camp], "quiescent hpo-collect")
+        counts = self.check_at_rest_after_collect(out.stdout.decode())
+        self.recoveries += 1
+        self.checks["rest"] += 1
+        log(f"recovery {self.recoveries}{' (final)' if final else ''} after {self.injections} injections: "
+            f"{counts}, {doubles} interrupted move(s) completed, {len(listdir(self.folder('tmp')))} file(s) left in tmp/")
+        return counts
+
+    def chaos(self):
+        kinds = ["runner", "trial", "collect", "launcher"]
+        weights = [35, 30, 20, 15]
+        next_recovery = self.args.recovery_every
+        while self.injections < self.args.injections:
+            until = time.monotonic() + self.rng.uniform(0.02, 0.3)
+            while time.monotonic() < until:
+                self.maintain()
+                self.reap_orphans()
+                self.continuous_checks()
+                time.sleep(0.02)
+            kind = self.rng.choices(kinds, weights)[0]
+            order = [kind] + [k for k in kinds if k != kind]
+            for k in order:
+                if k in ("runner", "trial"):
+                    runners, trials = self.campaign_processes()
+                    victims = runners if k == "runner" else trials
+                else:
+                    group = self.launchers if k == "launcher" else self.collectors
+                    victims = sorted(p.pid for p in group if p.poll() is None)
+                if not victims:
+                    continue
+                victim = self.rng.choice(victims)
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError:
+                    continue
+                self.injections += 1
+                self.by_kind[k] += 1
+                break
+            if self.injections >= next_recovery or self.injections >= self.args.injections:
+                self.recovery_point()
+                self.survived = self.injections
+                next_recovery = self.injections + self.args.recovery_every
+            # Keep work in flight while injections remain.
+            left = sum(len(self.state_names(d)) for d in ("pending", "running", "failed"))
+            if left < 2 * self.args.concurrency and self.injections < self.args.injections:
+                self.add_trials(self.args.extend)
+                log(f"extended the campaign to {self.n_trials} trials")
+
+    def finish(self):
+        """No more faults: retry and run until every trial is finished."""
+        for round_ in range(1, 6):
+            self.run([self.tool("hpo-submit"), "--local", "--retry-failed"], "final hpo-submit", timeout=600)
+            out = self.run([self.tool("hpo-collect"), self.camp], "final hpo-collect")
+            counts = self.check_at_rest_after_collect(out.stdout.decode())
+            if counts["finished"] == self.n_trials:
+                return counts
+            log(f"final round {round_}: {counts}")
+        raise InvariantError(f"the campaign did not finish: {counts}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tools", default=os.environ.get("HPO_TOOLS_DIR"), help="directory of the built tools")
+    ap.add_argument("--dir", required=True, help="scratch directory (the campaign goes in DIR/camp)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--injections", type=int,
+                    default=int(os.environ.get("HPO_FAULT_INJECTIONS") or 200))
+    ap.add_argument("--trials", type=int, default=300, help="trials sampled at the start")
+    ap.add_argument("--extend", type=int, default=100, help="trials added when work runs out")
+    ap.add_argument("--recovery-every", type=int, default=20)
+    ap.add_argument("--launchers", type=int, default=2)
+    ap.add_argument("--collectors", type=int, default=2)
+    ap.add_argument("--concurrency", type=int, default=4, help="hpo.max_concurrent_jobs")
+    ap.add_argument("--lease-wait", type=float, default=2.5,
+                    help="seconds to wait at rest before collecting (> hpo.lease_timeout)")
+    args = ap.parse_args()
+    if not args.tools:
+        ap.error("--tools or HPO_TOOLS_DIR is required")
+    # Orphaned runners and trials become our children, so that we reap them: this VM's
+    # PID 1 does not, and a zombie would keep its pid.
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+    h = Harness(args)
+    t0 = time.monotonic()
+    try:
+        h.setup()
+        h.chaos()
+        chaos_s = time.monotonic() - t0
+        counts = h.finish()
+    except InvariantError as e:
+        h.kill_everything()
+        log(f"INVARIANT BROKEN after {h.injections} injections (seed {args.seed}): {e}")
+        print(f"injections: {h.injections} run, {h.survived} survived")
+        return 1
+    except BaseException:
+        h.kill_everything()
+        raise
+    attempts = [json.loads(b).get("attempt", 1) for b in h.seen.values()]
+    log(f"seed {args.seed}: {h.n_trials} trials, all finished ({counts}); kills by target: {h.by_kind}; "
+        f"{h.recoveries} recovery points; {h.checks['continuous']} continuous checks, "
+        f"{h.checks['output_reads']} summary reads; most attempts of a trial: {max(attempts)}; "
+        f"{len(h.seen)} results kept byte-identical; chaos {chaos_s:.0f} s, total {time.monotonic() - t0:.0f} s")
+    print(f"injections: {h.injections} run, {h.survived} survived")
+    return 0 if h.survived == h.injections else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
