@@ -499,7 +499,6 @@ TEST_CASE("yaml scalars are typed by the YAML 1.2 core schema") {
       {"1e", "1e", false},
       {"e3", "e3", false},
       {".", ".", false},
-      {"-", "-", false},
       {"+", "+", false},
       {"0x10", "0x10", false},
       {"1_000", "1_000", false},

@@ -394,6 +394,7 @@ class Harness:
         return sum(1 for c in where.values() if len(c) > 1)
 
     def check_at_rest_after_collect(self, collect_out):
+        self.verify_results(full=True)
         where = self.snapshot()
         for i in range(self.n_trials):
             copies = where.get(i, [])
@@ -458,6 +459,7 @@ class Harness:
         doubles = self.check_at_rest_before_collect()
         out = self.run([self.tool("hpo-collect"), self.camp], "quiescent hpo-collect")
         counts = self.check_at_rest_after_collect(out.stdout.decode())
+        self.survived = self.injections
         self.recoveries += 1
         self.checks["rest"] += 1
         log(f"recovery {self.recoveries}{' (final)' if final else ''} after {self.injections} injections: "
@@ -496,7 +498,6 @@ class Harness:
                 break
             if self.injections >= next_recovery or self.injections >= self.args.injections:
                 self.recovery_point()
-                self.survived = self.injections
                 next_recovery = self.injections + self.args.recovery_every
             # Keep work in flight while injections remain.
             left = sum(len(self.state_names(d)) for d in ("pending", "running", "failed"))
