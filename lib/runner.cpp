@@ -418,7 +418,12 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       // Another run of the same trial published first; keep its result, file ours beside it.
       WriteFileAtomic(tdir / ("duplicate_result." + UniqueName() + ".json"), rec.dump(2) + "\n");
       RemoveFile(L.trial_file(TrialState::kRunning, id));
-      Warning(tag + ": a result was already published; this run's result kept in " + tdir.string());
+      fs::path there = L.trial_file(TrialState::kFinished, id);
+      struct stat st;
+      if (::lstat(there.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        Warning(tag + ": " + there.string() + " is a symlink, not a result: left alone; this run's result kept in " + tdir.string());
+      else
+        Warning(tag + ": a result was already published; this run's result kept in " + tdir.string());
     }
     Info(tag + ": finished, " + cfg.hpo.metric + " = " + json(*result.metric).dump());
     return RunOutcome::kFinished;

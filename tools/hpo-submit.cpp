@@ -76,6 +76,8 @@ int Run(int argc, char** argv) {
     if (!in) throw hpo::UsageError(opt.trials + ": cannot open: " + hpo::ErrnoText(errno));
     lines = hpo::ReadTrialLines(in, opt.trials);
   }
+  if (!opt.force)
+    hpo::CheckTrialParameters(lines, cfg.space.names(), opt.trials.empty() || opt.trials == "-" ? "<stdin>" : opt.trials);
   hpo::Campaign campaign = hpo::Campaign::Create(
       cfg, cfg.hpo.output_dir, boost::filesystem::current_path(),
       opt.force ? hpo::Force::kYes : hpo::Force::kNo);
