@@ -165,7 +165,13 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
         restart_count = rec.value("/runner/restart_count"_json_pointer, 0) + 1;
         Info(tag + ": resuming after a restart of job " + slurm.job_id);
       } else {
-        std::string who = running ? running->value("runner", json::object()).dump() : "another runner";
+        json owner = running ? running->value("runner", json::object()) : json::object();
+        std::string who = owner.empty() ? "another runner (just now)"
+                                        : "runner " + owner.value("host", "?") + ":" +
+                                              std::to_string(owner.value("pid", 0L)) +
+                                              (owner.contains("slurm_job_id")
+                                                   ? " (SLURM job " + owner["slurm_job_id"].get<std::string>() + ")"
+                                                   : "");
         Info(tag + " is already claimed by " + who + "; not running it twice");
         return RunOutcome::kSkipped;
       }
@@ -183,7 +189,21 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   const json trial_config = rec.value("config", json::object());
   rec["state"] = "running";
   rec["runner"] = RunnerInfo(slurm, restart_count);
-  campaign.Write(TrialState::kRunning, id, rec);
+  try {
+    campaign.Write(TrialState::kRunning, id, rec);
+  } catch (const Error&) {
+    // Not even recorded as ours (a full disk, say): undo the claim with a rename, which needs
+    // no space, so the trial is pending again instead of held in running/ until the lease
+    // expires.
+    if (claimed == Outcome::kDone) {
+      try {
+        campaign.Move(id, TrialState::kRunning, TrialState::kPending);
+      } catch (const Error& e) {
+        Warning(tag + ": could not give the claim back: " + e.what());
+      }
+    }
+    throw;
+  }
 
   fs::path tdir = L.trial_dir(id);
   EnsureDirectory(L.trials_dir());

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -191,6 +192,9 @@ struct Options {
   int max_m = 16;         // t-values of the first 2^1 .. 2^max_m points
   int heavy_m = 12;       // m <= heavy_m weighs twice
   u64 budget = 1 << 15;   // candidates per dimension beyond which they are sampled
+  double decay = 1.0;     // experimental: w(m) *= decay^(max_m - m)
+  int pen_base = 4;       // experimental: penalty pen_base^t - 1
+  u64 square = 0;         // experimental: penalty per unbalanced square grid
   std::string out;        // header to write
   bool report = false;    // print the quality of the hash rule and of the table
 };
@@ -201,7 +205,11 @@ struct Table {
   std::vector<Rows> rows;
 };
 
-u64 Penalty(int t) { return (u64{1} << (2 * t)) - 1; }
+u64 Penalty(int t, int base) {
+  u64 p = 1;
+  for (int i = 0; i < t; ++i) p *= base;
+  return p - 1;
+}
 
 // Cost of a candidate against the chosen dimensions, stopping as soon as it reaches `limit`.
 // The pair that ended the last evaluation is tried first (`first`), which ends most
@@ -214,7 +222,9 @@ u64 Cost(const Rows& cand, const std::vector<Rows>& prev, const Options& opt, u6
     for (int m = 1; m <= opt.max_m; ++m) {
       int t = TValue(prev[k], cand, m);
       if (!t) continue;
-      cost += (m <= opt.heavy_m ? 2 : 1) * Penalty(t);
+      if (opt.square && m % 2 == 0 && !SquareBalanced(prev[k], cand, m / 2)) cost += opt.square;
+      u64 w = static_cast<u64>(std::pow(opt.decay, opt.max_m - m) + 0.5);
+      cost += (m <= opt.heavy_m ? 2 : 1) * w * Penalty(t, opt.pen_base);
       if (cost >= limit) {
         first = k;
         return cost;
@@ -393,6 +403,9 @@ int main(int argc, char** argv) {
     else if (a == "--max-m") opt.max_m = std::atoi(next());
     else if (a == "--heavy-m") opt.heavy_m = std::atoi(next());
     else if (a == "--budget") opt.budget = std::strtoull(next(), nullptr, 10);
+    else if (a == "--decay") opt.decay = std::atof(next());
+    else if (a == "--pen-base") opt.pen_base = std::atoi(next());
+    else if (a == "--square") opt.square = std::strtoull(next(), nullptr, 10);
     else if (a == "--out") opt.out = next();
     else if (a == "--report") opt.report = true;
     else Usage();

@@ -41,6 +41,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -78,8 +79,13 @@ class Harness:
     def __init__(self, args):
         self.args = args
         self.rng = random.Random(args.seed)
-        self.tools = os.path.abspath(args.tools)
         self.work = os.path.abspath(args.dir)
+        # A private copy of the tools: a rebuild during a long run must not swap them
+        # (hpo-submit finds hpo-run beside itself).
+        self.tools = os.path.join(self.work, "bin")
+        os.makedirs(self.tools, exist_ok=True)
+        for name in ("hpo-sample", "hpo-submit", "hpo-run", "hpo-collect"):
+            shutil.copy2(os.path.join(args.tools, name), self.tools)
         self.camp = os.path.join(self.work, "camp")
         self.objective = os.path.join(self.work, "objective.sh")
         self.n_trials = 0
