@@ -49,6 +49,19 @@ bool SameFile(const fs::path& a, const struct stat& sb) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+// True when both paths name the same directory entry (same name in the same directory).
+// link(2) onto itself fails with EEXIST on the same inode, exactly like a link the NFS client
+// retried; taking that for success would unlink the only name of the file.
+bool SameEntry(const fs::path& a, const fs::path& b) {
+  if (a.filename() != b.filename()) return false;
+  auto dir = [](const fs::path& p) {
+    return p.has_parent_path() ? p.parent_path() : fs::path(".");
+  };
+  struct stat da, db;
+  if (::stat(dir(a).c_str(), &da) != 0 || ::stat(dir(b).c_str(), &db) != 0) return false;
+  return da.st_dev == db.st_dev && da.st_ino == db.st_ino;
+}
+
 }  // namespace
 
 std::string UniqueName() {
@@ -147,6 +160,7 @@ Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to) {
     if (errno == ENOENT) return Outcome::kMissing;
     ThrowErrno("failed to stat", from, errno);
   }
+  if (SameEntry(from, to)) return Outcome::kExists;  // onto itself: a no-op, never an unlink
   if (::link(from.c_str(), to.c_str()) != 0) {
     int err = errno;
     struct stat st;

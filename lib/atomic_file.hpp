@@ -41,7 +41,8 @@ Outcome MoveFile(const fs::path& from, const fs::path& to);
 
 // Moves `from` to `to` without ever replacing `to`: link(2) then unlink(2). Returns kExists
 // (leaving `from` in place) when `to` exists, kMissing when `from` is gone. A link that the
-// NFS client retried and reports EEXIST is confirmed by comparing device and inode.
+// NFS client retried and reports EEXIST is confirmed by comparing device and inode. Moving a
+// file onto itself changes nothing and returns kExists.
 Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to);
 
 // Removes `path`; a file that is already gone is not an error.

@@ -57,7 +57,8 @@ class Campaign {
   std::vector<TrialId> List(TrialState state) const;
 
   // Reads a record; nullopt when the file vanished (moved by another process). Throws an
-  // Error naming the file when it is not a JSON object.
+  // Error naming the file when it is not a JSON object, or when a field that readers use
+  // (state, attempt, config, history, reason, runner.pid, ...) has another type.
   std::optional<Record> Read(TrialState state, TrialId id) const;
 
   // Atomically replaces the record of `id` in `state` (temp in tmp/, rename).

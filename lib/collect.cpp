@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -246,26 +247,43 @@ bool Better(double a, double b, Mode mode) { return mode == Mode::kMin ? a < b :
 
 std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
   const std::string& metric = campaign.config().hpo.metric;
+  // Trials move on while the folders are listed one after the other. Listing them in the
+  // order trials go through them (pending, running, failed, then results) means a trial that
+  // moves on during the scan is seen twice (the later state wins) instead of not at all.
+  std::map<TrialState, std::vector<TrialId>> listed;
+  for (TrialState s : {TrialState::kPending, TrialState::kRunning, TrialState::kFailed})
+    listed[s] = campaign.List(s);
   std::vector<TrialRow> rows = ScanFinished(campaign);
   std::set<TrialId> seen;
   for (const auto& r : rows) seen.insert(r.id);
   for (TrialState s : {TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
-    for (TrialId id : campaign.List(s)) {
+    for (TrialId id : listed[s]) {
       if (!seen.insert(id).second) continue;  // a higher-precedence copy exists
-      if (s == TrialState::kPending) {
+      TrialState at = s;
+      std::optional<Record> rec;
+      // A record that vanished between the listing and the reading has moved on: read it
+      // where it is now (a few tries, for a trial passing through several folders).
+      for (int tries = 0; tries < 3 && at != TrialState::kPending && !rec; ++tries) {
+        try {
+          rec = campaign.Read(at, id);
+        } catch (const Error& e) {
+          Warning(std::string("skipping unreadable record: ") + e.what());
+          break;
+        }
+        if (!rec) {
+          auto now_at = campaign.Find(id);
+          if (!now_at) break;
+          at = *now_at;
+        }
+      }
+      if (at == TrialState::kPending) {
         TrialRow r;
         r.id = id;
-        r.state = s;
+        r.state = at;
         rows.push_back(r);
-        continue;
+      } else if (rec) {
+        rows.push_back(RowFromRecord(id, at, *rec, metric));
       }
-      std::optional<Record> rec;
-      try {
-        rec = campaign.Read(s, id);
-      } catch (const Error& e) {
-        Warning(std::string("skipping unreadable record: ") + e.what());
-      }
-      if (rec) rows.push_back(RowFromRecord(id, s, *rec, metric));
     }
   }
   std::sort(rows.begin(), rows.end(), [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });

@@ -57,6 +57,9 @@ class Layout {
   fs::path config_file() const { return root_ / "campaign.yaml"; }
   fs::path identity_file() const { return root_ / "campaign.json"; }
   fs::path tmp_dir() const { return root_ / "tmp"; }
+  // "tmp/retry.trial_<i>.json": a second name (hard link) of the failed record a retry is
+  // moving; only one process can create it, so only one retries the trial.
+  fs::path retry_claim(TrialId id) const { return tmp_dir() / ("retry." + TrialFileName(id)); }
   fs::path state_dir(TrialState state) const;
   fs::path trial_file(TrialState state, TrialId id) const;
 

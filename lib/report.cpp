@@ -48,12 +48,28 @@ void AppendEscaped(std::string& out, std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     char c = s[i];
     switch (c) {
-      case '&': out += "&amp;"; ++i; continue;
-      case '<': out += "&lt;"; ++i; continue;
-      case '>': out += "&gt;"; ++i; continue;
-      case '"': out += "&quot;"; ++i; continue;
-      case '\'': out += "&#39;"; ++i; continue;
-      default: break;
+      case '&':
+        out += "&amp;";
+        ++i;
+        continue;
+      case '<':
+        out += "&lt;";
+        ++i;
+        continue;
+      case '>':
+        out += "&gt;";
+        ++i;
+        continue;
+      case '"':
+        out += "&quot;";
+        ++i;
+        continue;
+      case '\'':
+        out += "&#39;";
+        ++i;
+        continue;
+      default:
+        break;
     }
     size_t n = XmlCharLength(s, i);
     if (n == 0) {
@@ -121,7 +137,11 @@ std::string ShortNumber(double v, int digits = 4) {
     return mant + "e" + (neg ? "-" : "") + ex;
   }
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  // Whole numbers up to a million in full ("20000", not "2e+04").
+  if (a >= 1000)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
   return buf;
 }
 
@@ -150,13 +170,20 @@ std::string ClockLabel(double s) {
   std::string sign = t < 0 ? "-" : "";
   t = std::labs(t);
   char buf[64];
-  if (t < 60) std::snprintf(buf, sizeof buf, "%lds", t);
-  else if (t < 3600 && t % 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  else if (t < 3600) std::snprintf(buf, sizeof buf, "%ldm", t / 60);
-  else if (t < 86400 && (t % 3600) / 60) std::snprintf(buf, sizeof buf, "%ldh%02ld", t / 3600, (t % 3600) / 60);
-  else if (t < 86400) std::snprintf(buf, sizeof buf, "%ldh", t / 3600);
-  else if ((t % 86400) / 3600) std::snprintf(buf, sizeof buf, "%ldd%02ldh", t / 86400, (t % 86400) / 3600);
-  else std::snprintf(buf, sizeof buf, "%ldd", t / 86400);
+  if (t < 60)
+    std::snprintf(buf, sizeof buf, "%lds", t);
+  else if (t < 3600 && t % 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+  else if (t < 3600)
+    std::snprintf(buf, sizeof buf, "%ldm", t / 60);
+  else if (t < 86400 && (t % 3600) / 60)
+    std::snprintf(buf, sizeof buf, "%ldh%02ld", t / 3600, (t % 3600) / 60);
+  else if (t < 86400)
+    std::snprintf(buf, sizeof buf, "%ldh", t / 3600);
+  else if ((t % 86400) / 3600)
+    std::snprintf(buf, sizeof buf, "%ldd%02ldh", t / 86400, (t % 86400) / 3600);
+  else
+    std::snprintf(buf, sizeof buf, "%ldd", t / 86400);
   return sign + buf;
 }
 
@@ -227,24 +254,26 @@ struct Dim {
 
 struct Data {
   const Campaign* campaign = nullptr;
-  fs::path root;                         // the campaign directory, normalised
+  fs::path root;  // the campaign directory, normalised
   const std::vector<TrialRow>* rows = nullptr;
   Mode mode = Mode::kMin;
   std::string metric_name;
   ReportOptions opt;
   ReportStats stats;
   std::vector<Dim> dims;
-  std::vector<size_t> fin;               // rows finished with a metric, by id
-  std::vector<double> metric;            // per fin
-  std::vector<std::vector<double>> x;    // [dim][fin]: value or category index; NaN: unusable
-  std::optional<size_t> best;            // index into fin
-  double t0 = 0;                         // first start (time axes count from it)
+  std::vector<size_t> fin;             // rows finished with a metric, by id
+  std::vector<double> metric;          // per fin
+  std::vector<std::vector<double>> x;  // [dim][fin]: value or category index; NaN: unusable
+  std::optional<size_t> best;          // index into fin
+  double t0 = 0;                       // first start (time axes count from it)
   bool have_times = false;
-  double lo = 0, hi = 1;                 // metric range drawn
-  size_t hidden = 0;                     // finished trials outside [lo, hi]
+  double lo = 0, hi = 1;  // metric range drawn
+  size_t hidden = 0;      // finished trials outside [lo, hi]
 };
 
-bool InRange(const Data& d, double m) { return m >= d.lo && m <= d.hi; }
+bool InRange(const Data& d, double m) {
+  return m >= d.lo && m <= d.hi;
+}
 
 // The metric range to draw: everything, unless a few outliers on the worse side would
 // squash the rest into one line; the best side is never cut.
@@ -266,7 +295,8 @@ void ChooseMetricRange(Data& d) {
   for (double v : d.metric) d.hidden += InRange(d, v) ? 0 : 1;
 }
 
-Data Prepare(const Campaign& campaign, const std::vector<TrialRow>& rows, const ReportOptions& opt) {
+Data Prepare(const Campaign& campaign, const std::vector<TrialRow>& rows,
+             const ReportOptions& opt) {
   Data d;
   d.campaign = &campaign;
   d.root = NormalDir(campaign.layout().root());
@@ -372,9 +402,12 @@ std::vector<double> LinearTicks(double a, double b, int n) {
   if (!(span > 0)) return {a};
   double step = std::pow(10, std::floor(std::log10(span / n)));
   double err = span / n / step;
-  if (err >= 7.5) step *= 10;
-  else if (err >= 3.5) step *= 5;
-  else if (err >= 1.5) step *= 2;
+  if (err >= 7.5)
+    step *= 10;
+  else if (err >= 3.5)
+    step *= 5;
+  else if (err >= 1.5)
+    step *= 2;
   std::vector<double> t;
   for (double v = std::ceil(a / step) * step; v <= b + step * 1e-9 && t.size() < 50; v += step)
     t.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
@@ -382,9 +415,10 @@ std::vector<double> LinearTicks(double a, double b, int n) {
 }
 
 std::vector<double> TimeTicks(double a, double b, int n) {
-  static const double steps[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,    2,    5,     10,    15,    30,    60,     120,    300,
-                                 600,  900,  1800,  3600,  7200,  10800, 21600,  43200,  86400,
-                                 172800, 345600, 604800, 1209600, 2592000};
+  static const double steps[] = {0.001, 0.002, 0.005, 0.01,   0.02,   0.05,   0.1,     0.2,
+                                 0.5,   1,     2,     5,      10,     15,     30,      60,
+                                 120,   300,   600,   900,    1800,   3600,   7200,    10800,
+                                 21600, 43200, 86400, 172800, 345600, 604800, 1209600, 2592000};
   double span = b - a;
   if (!(span > 0)) return {a};
   double step = steps[sizeof steps / sizeof steps[0] - 1];
@@ -394,7 +428,8 @@ std::vector<double> TimeTicks(double a, double b, int n) {
       break;
     }
   std::vector<double> t;
-  for (double v = std::ceil(a / step) * step; v <= b + 1e-9 && t.size() < 50; v += step) t.push_back(v);
+  for (double v = std::ceil(a / step) * step; v <= b + 1e-9 && t.size() < 50; v += step)
+    t.push_back(v);
   return t;
 }
 
@@ -408,7 +443,8 @@ std::vector<double> Ticks(const Axis& ax, int n) {
   if (ax.time) return TimeTicks(ax.d0, ax.d1, n);
   if (ax.kind == Axis::Kind::kLinear) return LinearTicks(ax.d0, ax.d1, n);
   std::vector<double> t;
-  int e0 = static_cast<int>(std::floor(std::log10(ax.d0))), e1 = static_cast<int>(std::ceil(std::log10(ax.d1)));
+  int e0 = static_cast<int>(std::floor(std::log10(ax.d0))),
+      e1 = static_cast<int>(std::ceil(std::log10(ax.d1)));
   for (int e = e0; e <= e1; ++e) {
     double v = std::pow(10.0, e);
     if (v >= ax.d0 * (1 - 1e-9) && v <= ax.d1 * (1 + 1e-9)) t.push_back(v);
@@ -516,7 +552,9 @@ void OpenSvg(std::string& o, const std::string& id, const Frame& f, const std::s
   o += "</text>";
 }
 
-void CloseSvg(std::string& o) { o += "</svg>\n"; }
+void CloseSvg(std::string& o) {
+  o += "</svg>\n";
+}
 
 void Text(std::string& o, double x, double y, const char* anchor, const std::string& text,
           const char* cls = nullptr, const std::string& tooltip = "") {
@@ -573,8 +611,8 @@ void Rect(std::string& o, double x, double y, double w, double h, const char* cl
 }
 
 // Grid lines, tick labels and axis names of a plot.
-void DrawAxes(std::string& o, const Frame& f, const Axis& x, const Axis& y, const std::string& xlabel,
-              const std::string& ylabel) {
+void DrawAxes(std::string& o, const Frame& f, const Axis& x, const Axis& y,
+              const std::string& xlabel, const std::string& ylabel) {
   o += "<g class=\"axes\">";
   for (double t : Ticks(y, 5)) {
     double py = y.Map(t);
@@ -619,18 +657,20 @@ double Jitter(TrialId id) {
 }
 
 // Points of a scatter plot: circles with a tooltip each, or, above `max_points`, a 2D
-// histogram of 8-pixel cells whose opacity grows with the log of the count. `best` (an
-// index into xs) is drawn on top in both cases.
+// histogram of `cell`-pixel cells whose opacity grows with the log of the count (one column
+// per category while categories are wider than a cell). `best` (an index into xs) is drawn
+// on top in both cases.
 void DrawPoints(std::string& o, const Frame& f, const Axis& x, const Axis& y,
                 const std::vector<double>& xs, const std::vector<double>& ys,
                 const std::function<std::string(size_t)>& tooltip,
                 const std::function<TrialId(size_t)>& id_of, std::optional<size_t> best,
-                size_t max_points) {
-  bool cat = x.kind == Axis::Kind::kCategory;
+                size_t max_points, double cell = 8) {
+  bool cat_axis = x.kind == Axis::Kind::kCategory;
+  bool cat = cat_axis && x.band() >= cell;
   double band = x.band();
   auto px_of = [&](size_t i, bool jitter) {
     double px = x.Map(xs[i]);
-    if (cat && jitter) px += Jitter(id_of(i)) * band * 0.6;
+    if (cat_axis && jitter) px += Jitter(id_of(i)) * band * 0.6;
     return px;
   };
   size_t n = 0;
@@ -641,8 +681,8 @@ void DrawPoints(std::string& o, const Frame& f, const Axis& x, const Axis& y,
     return py >= f.y0() - 0.01 && py <= f.y1() + 0.01;
   };
   if (n > max_points) {
-    const double cell = 8;
-    int nx = cat ? static_cast<int>(x.labels.size()) : static_cast<int>(std::ceil((f.x1() - f.x0()) / cell));
+    int nx = cat ? static_cast<int>(x.labels.size())
+                 : static_cast<int>(std::ceil((f.x1() - f.x0()) / cell));
     int ny = static_cast<int>(std::ceil((f.y1() - f.y0()) / cell));
     std::vector<std::uint32_t> count(static_cast<size_t>(std::max(nx, 1)) * ny, 0);
     for (size_t i = 0; i < xs.size(); ++i) {
@@ -659,9 +699,10 @@ void DrawPoints(std::string& o, const Frame& f, const Axis& x, const Axis& y,
       for (int bx = 0; bx < nx; ++bx) {
         std::uint32_t c = count[static_cast<size_t>(by) * nx + bx];
         if (!c) continue;
-        int level = 1 + static_cast<int>(7.0 * std::log1p(c) / std::log1p(std::max<std::uint32_t>(maxc, 1)));
-        level = std::clamp(level, 1, 8);
-        char cls[8];
+        int level = 1 + static_cast<int>(15.0 * std::log1p(c) /
+                                         std::log1p(std::max<std::uint32_t>(maxc, 1)));
+        level = std::clamp(level, 1, 16);
+        char cls[8];  // "d1".."d16": opacity classes in the page's style
         std::snprintf(cls, sizeof cls, "d%d", level);
         double rx = cat ? x.Map(bx) - band * 0.4 : f.x0() + bx * cell;
         double rw = cat ? band * 0.8 : std::min(cell, f.x1() - rx);
@@ -700,14 +741,18 @@ void DrawPoints(std::string& o, const Frame& f, const Axis& x, const Axis& y,
 
 std::string PointTooltip(const Data& d, size_t k) {
   const TrialRow& r = (*d.rows)[d.fin[k]];
-  return "trial " + std::to_string(r.id) + ": " + d.metric_name + " = " + ShortNumber(d.metric[k], 6);
+  return "trial " + std::to_string(r.id) + ": " + d.metric_name + " = " +
+         ShortNumber(d.metric[k], 6);
 }
 
-Axis MetricAxis(const Data& d, const Frame& f) { return NumericAxis(d.lo, d.hi, false, f.y1(), f.y0()); }
+Axis MetricAxis(const Data& d, const Frame& f) {
+  return NumericAxis(d.lo, d.hi, false, f.y1(), f.y0());
+}
 
 std::string HiddenNote(const Data& d) {
   if (!d.hidden) return "";
-  return std::to_string(d.hidden) + " trial(s) with " + d.metric_name + (d.mode == Mode::kMin ? " above " : " below ") +
+  return std::to_string(d.hidden) + " trial(s) with " + d.metric_name +
+         (d.mode == Mode::kMin ? " above " : " below ") +
          ShortNumber(d.mode == Mode::kMin ? d.hi : d.lo) + " not drawn";
 }
 
@@ -776,7 +821,8 @@ std::string ParamScatter(const Data& d, size_t j) {
         return PointTooltip(d, k) + ", " + name + " = " +
                ValueText((*d.rows)[d.fin[k]].config.value(name, json()));
       },
-      [&](size_t k) { return (*d.rows)[d.fin[k]].id; }, d.best, d.opt.max_points);
+      [&](size_t k) { return (*d.rows)[d.fin[k]].id; }, d.best, d.opt.max_points,
+      d.dims.size() > 12 ? 12 : 8);  // coarser cells keep a page of many parameters small
   CloseSvg(o);
   return o;
 }
@@ -825,11 +871,14 @@ std::string History(const Data& d, const std::vector<Completion>& comp, bool wal
     ys.push_back(d.metric[comp[i].fin]);
     fin_index.push_back(comp[i].fin);
   }
-  Axis x = wall ? TimeAxis(xmax, f.x0(), f.x1()) : NumericAxis(1, std::max(1.0, xmax), false, f.x0(), f.x1());
+  Axis x = wall ? TimeAxis(xmax, f.x0(), f.x1())
+                : NumericAxis(1, std::max(1.0, xmax), false, f.x0(), f.x1());
   if (!wall) x.d0 = 0;
   Axis y = MetricAxis(d, f);
-  DrawAxes(o, f, x, y, wall ? "time since the first start" : "completed trials (finished or failed, by end time)",
-           d.metric_name);
+  DrawAxes(
+      o, f, x, y,
+      wall ? "time since the first start" : "completed trials (finished or failed, by end time)",
+      d.metric_name);
   std::optional<size_t> best_pt;
   for (size_t i = 0; i < fin_index.size(); ++i)
     if (d.best && fin_index[i] == *d.best) best_pt = i;
@@ -880,7 +929,8 @@ std::string RankColour(double r) {
   const double a[3] = {8, 48, 107}, b[3] = {158, 202, 225};
   char buf[16];
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(a[0] + (b[0] - a[0]) * r),
-                static_cast<int>(a[1] + (b[1] - a[1]) * r), static_cast<int>(a[2] + (b[2] - a[2]) * r));
+                static_cast<int>(a[1] + (b[1] - a[1]) * r),
+                static_cast<int>(a[2] + (b[2] - a[2]) * r));
   return buf;
 }
 
@@ -929,13 +979,17 @@ std::string Parallel(const Data& d, const std::vector<size_t>& ranked, size_t to
   for (size_t a = 0; a < axes; ++a) {
     double px = ax_x(a);
     Line(o, px, f.y0(), px, f.y1(), "ax");
-    std::string name = a < d.dims.size() ? d.dims[a].param->name + (d.dims[a].log ? " (log)" : "") : d.metric_name;
+    std::string name =
+        a < d.dims.size() ? d.dims[a].param->name + (d.dims[a].log ? " (log)" : "") : d.metric_name;
     std::string shown = Shorten(name, label_chars);
     Text(o, px, f.y0() - 22, "middle", shown, "al", shown == name ? "" : name);
     std::vector<double> ticks;
-    if (ax[a].kind == Axis::Kind::kCategory) ticks = Ticks(ax[a], 6);
-    else if (ends[a].second > ends[a].first) ticks = {ends[a].first, ends[a].second};
-    else ticks = {ends[a].first};
+    if (ax[a].kind == Axis::Kind::kCategory)
+      ticks = Ticks(ax[a], 6);
+    else if (ends[a].second > ends[a].first)
+      ticks = {ends[a].first, ends[a].second};
+    else
+      ticks = {ends[a].first};
     for (double t : ticks) {
       std::string label = TickLabel(ax[a], t);
       std::string s = Shorten(label, 14);
@@ -963,7 +1017,8 @@ std::string Parallel(const Data& d, const std::vector<size_t>& ranked, size_t to
     if (!ok) continue;
     std::string tip = "#" + std::to_string(r + 1) + ": trial " + std::to_string(row.id) + ", " +
                       d.metric_name + " = " + ShortNumber(d.metric[k], 6);
-    for (const Dim& dim : d.dims) tip += ", " + dim.param->name + " = " + ValueText(row.config.value(dim.param->name, json()));
+    for (const Dim& dim : d.dims)
+      tip += ", " + dim.param->name + " = " + ValueText(row.config.value(dim.param->name, json()));
     o += "<polyline class=\"";
     o += r == 0 ? "pc pb" : "pc";
     o += "\" points=\"" + pts + "\"";
@@ -993,7 +1048,8 @@ std::string Timeline(const Data& d) {
     double row_h = slots <= 16 ? 16 : std::max(2.0, 320.0 / slots);
     f.h = static_cast<int>(f.top + f.bottom + row_h * slots);
     OpenSvg(o, "timeline", f,
-            "Trials over time: one row per concurrent slot (blue finished, red failed, orange running)");
+            "Trials over time: one row per concurrent slot (blue finished, red failed, orange "
+            "running)");
     Axis x = TimeAxis(span, f.x0(), f.x1());
     Axis y;
     y.d0 = 0;
@@ -1007,7 +1063,9 @@ std::string Timeline(const Data& d) {
     o += "<g class=\"bars\">";
     for (size_t i = 0; i < iv.size(); ++i) {
       const TrialRow& r = rows[d.stats.interval_rows[i]];
-      const char* cls = r.state == TrialState::kFailed ? "fail" : r.state == TrialState::kRunning ? "run" : "ok";
+      const char* cls = r.state == TrialState::kFailed    ? "fail"
+                        : r.state == TrialState::kRunning ? "run"
+                                                          : "ok";
       double x0 = x.Map(iv[i].start - d.t0), x1 = x.Map(iv[i].end - d.t0);
       double yy = f.y0() + slot[i] * row_h;
       std::string tip = "trial " + std::to_string(r.id) + ": " + StateName(r.state);
@@ -1016,7 +1074,8 @@ std::string Timeline(const Data& d) {
       std::string host = StringAt(r.info, "host");
       if (!host.empty()) tip += " on " + host;
       if (!r.reason.empty()) tip += ": " + r.reason;
-      Rect(o, x0, yy + (row_h > 4 ? 1 : 0), std::max(x1 - x0, 1.0), row_h > 4 ? row_h - 2 : row_h, cls, tip);
+      Rect(o, x0, yy + (row_h > 4 ? 1 : 0), std::max(x1 - x0, 1.0), row_h > 4 ? row_h - 2 : row_h,
+           cls, tip);
     }
     o += "</g>";
     CloseSvg(o);
@@ -1117,11 +1176,14 @@ std::string SortNumber(double v) {
 }
 
 void ConfigCell(std::string& o, const json& v) {
-  if (v.is_number()) Td(o, ValueText(v), SortNumber(v.get<double>()), "n");
-  else Td(o, ValueText(v));
+  if (v.is_number())
+    Td(o, ValueText(v), SortNumber(v.get<double>()), "n");
+  else
+    Td(o, ValueText(v));
 }
 
-std::string Card(const std::string& label, const std::string& value, const std::string& detail = "") {
+std::string Card(const std::string& label, const std::string& value,
+                 const std::string& detail = "") {
   std::string o = "<div class=\"card\"><div class=\"k\">";
   AppendEscaped(o, label);
   o += "</div><div class=\"v\">";
@@ -1140,10 +1202,14 @@ std::string LogLink(const Data& d, const std::string& path) {
   std::string root = d.root.string() + "/";
   fs::path page_dir = d.opt.page_dir.empty() ? d.root : NormalDir(d.opt.page_dir);
   std::string href;
-  if (page_dir == d.root && path.rfind(root, 0) == 0) href = UrlPath(path.substr(root.size()));
-  else href = "file://" + UrlPath(path);
+  if (page_dir == d.root && path.rfind(root, 0) == 0)
+    href = UrlPath(path.substr(root.size()));
+  else
+    href = "file://" + UrlPath(path);
   std::string o = "<a href=\"";
   AppendEscaped(o, href);
+  o += "\" title=\"";
+  AppendEscaped(o, path);
   o += "\">";
   AppendEscaped(o, fs::path(path).filename().string());
   o += "</a>";
@@ -1178,9 +1244,9 @@ svg text.tl{fill:#57606a;font-size:10px}
 .ok{fill:#1f77b4}.fail{fill:#d62728}.run{fill:#ff7f0e}
 .area{fill:#9ecae1;stroke:#1f77b4;stroke-width:1}
 .pc{fill:none;stroke-width:1.2;stroke-opacity:.6}.pb{stroke:#d62728;stroke-width:3;stroke-opacity:1}
-.d1,.d2,.d3,.d4,.d5,.d6,.d7,.d8{fill:#08519c}
-.d1{fill-opacity:.1}.d2{fill-opacity:.2}.d3{fill-opacity:.3}.d4{fill-opacity:.42}
-.d5{fill-opacity:.54}.d6{fill-opacity:.66}.d7{fill-opacity:.8}.d8{fill-opacity:.95}
+.density rect{fill:#08519c}
+.d1{fill-opacity:.06}.d2{fill-opacity:.12}.d3{fill-opacity:.19}.d4{fill-opacity:.25}.d5{fill-opacity:.31}.d6{fill-opacity:.37}.d7{fill-opacity:.44}.d8{fill-opacity:.50}
+.d9{fill-opacity:.56}.d10{fill-opacity:.62}.d11{fill-opacity:.69}.d12{fill-opacity:.75}.d13{fill-opacity:.81}.d14{fill-opacity:.87}.d15{fill-opacity:.94}.d16{fill-opacity:1.00}
 table{border-collapse:collapse;font-size:13px}
 th,td{border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -1232,14 +1298,17 @@ void Para(std::string& o, const std::string& text, const char* cls = nullptr) {
 std::map<std::string, size_t> GroupReasons(const std::vector<TrialRow>& rows) {
   std::map<std::string, size_t> g;
   for (const auto& r : rows)
-    if (r.state == TrialState::kFailed) ++g[ReasonKey(r.reason.empty() ? "(no reason recorded)" : r.reason)];
+    if (r.state == TrialState::kFailed)
+      ++g[ReasonKey(r.reason.empty() ? "(no reason recorded)" : r.reason)];
   return g;
 }
 
-std::vector<std::pair<std::string, size_t>> TopReasons(const std::vector<TrialRow>& rows, size_t n) {
+std::vector<std::pair<std::string, size_t>> TopReasons(const std::vector<TrialRow>& rows,
+                                                       size_t n) {
   auto g = GroupReasons(rows);
   std::vector<std::pair<std::string, size_t>> v(g.begin(), g.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   if (v.size() > n) v.resize(n);
   return v;
 }
@@ -1254,18 +1323,18 @@ void SummarySection(std::string& o, const Data& d) {
   const ReportStats& s = d.stats;
   Section(o, "summary", "Summary");
   o += "<div class=\"cards\">";
-  o += Card("trials", std::to_string(s.total),
-            "hpo.n_trials " + std::to_string(cfg.hpo.n_trials));
-  for (TrialState st : kAllStates)
-    o += Card(StateName(st), std::to_string(s.counts.at(st)));
+  o += Card("trials", std::to_string(s.total), "hpo.n_trials " + std::to_string(cfg.hpo.n_trials));
+  for (TrialState st : kAllStates) o += Card(StateName(st), std::to_string(s.counts.at(st)));
   if (d.best) {
     const TrialRow& b = (*d.rows)[d.fin[*d.best]];
-    o += Card("best " + d.metric_name, ShortNumber(d.metric[*d.best], 6),
-              "trial " + std::to_string(b.id) + (d.mode == Mode::kMin ? " (minimised)" : " (maximised)"));
+    o += Card(
+        "best " + d.metric_name, ShortNumber(d.metric[*d.best], 6),
+        "trial " + std::to_string(b.id) + (d.mode == Mode::kMin ? " (minimised)" : " (maximised)"));
   }
   if (!s.intervals.empty()) {
     o += Card("time used", TimeUsedText(s),
-              FormatTimestamp(s.concurrency.first) + " \xe2\x86\x92 " + FormatTimestamp(s.concurrency.last));
+              FormatTimestamp(s.concurrency.first) + " \xe2\x86\x92 " +
+                  FormatTimestamp(s.concurrency.last));
     o += Card("running at once", "max " + std::to_string(s.concurrency.max),
               "mean " + Printf("%.2f", s.concurrency.mean) + ", hpo.max_concurrent_jobs " +
                   std::to_string(cfg.hpo.max_concurrent_jobs));
@@ -1287,17 +1356,23 @@ void SummarySection(std::string& o, const Data& d) {
   } else {
     Para(o, "no finished trial yet", "note");
   }
-  o += "</div><div><h2>Search space</h2><table><thead><tr><th>parameter</th><th>distribution</th><th>values</th></tr></thead><tbody>";
+  o += "</div><div><h2>Search "
+       "space</h2><table><thead><tr><th>parameter</th><th>distribution</th><th>values</th></tr></"
+       "thead><tbody>";
   for (const Param& p : cfg.space.params()) {
     o += "<tr>";
     Td(o, p.name);
     Td(o, DistName(p.dist));
     std::string vals;
-    if (p.dist == Dist::kFixed) vals = ValueText(p.fixed);
+    if (p.dist == Dist::kFixed)
+      vals = ValueText(p.fixed);
     else if (p.dist == Dist::kChoice)
       for (const auto& c : p.choices) vals += (vals.empty() ? "" : ", ") + ValueText(c);
-    else if (p.dist == Dist::kNormal) vals = "mean " + ShortNumber(p.a) + ", sd " + ShortNumber(p.b);
-    else vals = "[" + ShortNumber(p.a) + ", " + ShortNumber(p.b) + "]" + (p.dist == Dist::kQUniform ? " step " + ShortNumber(p.q) : "");
+    else if (p.dist == Dist::kNormal)
+      vals = "mean " + ShortNumber(p.a) + ", sd " + ShortNumber(p.b);
+    else
+      vals = "[" + ShortNumber(p.a) + ", " + ShortNumber(p.b) + "]" +
+             (p.dist == Dist::kQUniform ? " step " + ShortNumber(p.q) : "");
     Td(o, vals);
     o += "</tr>";
   }
@@ -1312,16 +1387,20 @@ void TrialsTable(std::string& o, const Data& d, const std::vector<size_t>& ranke
   for (size_t k : ranked) order.push_back(d.fin[k]);
   std::vector<bool> listed(rows.size(), false);
   for (size_t i : order) listed[i] = true;
-  for (TrialState st : {TrialState::kFinished, TrialState::kRunning, TrialState::kFailed, TrialState::kPending})
+  for (TrialState st :
+       {TrialState::kFinished, TrialState::kRunning, TrialState::kFailed, TrialState::kPending})
     for (size_t i = 0; i < rows.size(); ++i)
       if (!listed[i] && rows[i].state == st) order.push_back(i), listed[i] = true;
   size_t shown = std::min(order.size(), d.opt.max_table_rows);
   Section(o, "trials", "Trials");
   if (shown < order.size())
-    Para(o, "Showing the best " + std::to_string(shown) + " of " + std::to_string(order.size()) +
-                " trials; every finished and failed trial is in results.csv.", "note");
+    Para(o,
+         "Showing the best " + std::to_string(shown) + " of " + std::to_string(order.size()) +
+             " trials; every finished and failed trial is in results.csv.",
+         "note");
   Para(o, "Click a column header to sort.");
-  o += "<div class=\"scroll\"><table class=\"sortable\" id=\"trials-table\"><thead><tr><th>trial</th><th>state</th><th>";
+  o += "<div class=\"scroll\"><table class=\"sortable\" "
+       "id=\"trials-table\"><thead><tr><th>trial</th><th>state</th><th>";
   AppendEscaped(o, d.metric_name);
   o += "</th>";
   for (const Dim& dim : d.dims) {
@@ -1337,19 +1416,27 @@ void TrialsTable(std::string& o, const Data& d, const std::vector<size_t>& ranke
     o += best_row && *best_row == order[n] ? "<tr class=\"bestrow\">" : "<tr>";
     Td(o, std::to_string(r.id), std::to_string(r.id), "n");
     Td(o, StateName(r.state), "", (std::string("st-") + StateName(r.state)).c_str());
-    if (r.metric) Td(o, ShortNumber(*r.metric, 6), SortNumber(*r.metric), "n");
-    else Td(o, "");
+    if (r.metric)
+      Td(o, ShortNumber(*r.metric, 6), SortNumber(*r.metric), "n");
+    else
+      Td(o, "");
     for (const Dim& dim : d.dims) {
-      if (r.config.is_object() && r.config.contains(dim.param->name)) ConfigCell(o, r.config[dim.param->name]);
-      else Td(o, "");
+      if (r.config.is_object() && r.config.contains(dim.param->name))
+        ConfigCell(o, r.config[dim.param->name]);
+      else
+        Td(o, "");
     }
     auto start = NumberAt(r.info, "start_time"), end = NumberAt(r.info, "end_time");
     auto tt = NumberAt(r.info, "training_time");
     if (!tt && start && end) tt = *end - *start;
-    if (tt) Td(o, Printf("%.1f", *tt), SortNumber(*tt), "n");
-    else Td(o, "");
-    if (start) Td(o, ClockLabel(*start - d.t0), SortNumber(*start), "n");
-    else Td(o, "");
+    if (tt)
+      Td(o, Printf("%.1f", *tt), SortNumber(*tt), "n");
+    else
+      Td(o, "");
+    if (start)
+      Td(o, ClockLabel(*start - d.t0), SortNumber(*start), "n");
+    else
+      Td(o, "");
     Td(o, StringAt(r.info, "host"));
     Td(o, std::to_string(r.attempt), std::to_string(r.attempt), "n");
     o += "</tr>";
@@ -1380,13 +1467,18 @@ void FailuresSection(std::string& o, const Data& d) {
   o += "</tbody></table>";
   // The most recent ones (the end of the campaign is what a user looks at first).
   std::stable_sort(failed.begin(), failed.end(), [&](size_t a, size_t b) {
-    return NumberAt(rows[a].info, "end_time").value_or(0) > NumberAt(rows[b].info, "end_time").value_or(0);
+    return NumberAt(rows[a].info, "end_time").value_or(0) >
+           NumberAt(rows[b].info, "end_time").value_or(0);
   });
   size_t shown = std::min(failed.size(), d.opt.max_failure_rows);
   if (shown < failed.size())
-    Para(o, "Showing the " + std::to_string(shown) + " most recent of " + std::to_string(failed.size()) +
-                " failures; results.csv has them all.", "note");
-  o += "<div class=\"scroll\"><table class=\"sortable\" id=\"failures-table\"><thead><tr><th>trial</th><th>attempt</th><th>host</th><th>ended</th><th>reason</th><th>logs</th></tr></thead><tbody>";
+    Para(o,
+         "Showing the " + std::to_string(shown) + " most recent of " +
+             std::to_string(failed.size()) + " failures; results.csv has them all.",
+         "note");
+  o += "<div class=\"scroll\"><table class=\"sortable\" "
+       "id=\"failures-table\"><thead><tr><th>trial</th><th>attempt</th><th>host</th><th>ended</"
+       "th><th>reason</th><th>logs</th></tr></thead><tbody>";
   for (size_t n = 0; n < shown; ++n) {
     const TrialRow& r = rows[failed[n]];
     o += "<tr>";
@@ -1394,8 +1486,10 @@ void FailuresSection(std::string& o, const Data& d) {
     Td(o, std::to_string(r.attempt), std::to_string(r.attempt), "n");
     Td(o, StringAt(r.info, "host"));
     auto end = NumberAt(r.info, "end_time");
-    if (end) Td(o, ClockLabel(*end - d.t0), SortNumber(*end), "n");
-    else Td(o, "");
+    if (end)
+      Td(o, ClockLabel(*end - d.t0), SortNumber(*end), "n");
+    else
+      Td(o, "");
     o += "<td><code>";
     AppendEscaped(o, r.reason);
     o += "</code></td><td>";
@@ -1425,9 +1519,12 @@ std::string FormatDuration(double seconds) {
     return buf;
   }
   long t = std::lround(seconds);
-  if (t < 3600) std::snprintf(buf, sizeof buf, "%ld min %02ld s", t / 60, t % 60);
-  else if (t < 86400) std::snprintf(buf, sizeof buf, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
-  else std::snprintf(buf, sizeof buf, "%ld d %02ld h", t / 86400, (t % 86400) / 3600);
+  if (t < 3600)
+    std::snprintf(buf, sizeof buf, "%ld min %02ld s", t / 60, t % 60);
+  else if (t < 86400)
+    std::snprintf(buf, sizeof buf, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld d %02ld h", t / 86400, (t % 86400) / 3600);
   return buf;
 }
 
@@ -1496,8 +1593,9 @@ ReportStats ComputeStats(const Campaign& campaign, const std::vector<TrialRow>& 
     if (r.state == TrialState::kPending) continue;
     auto start = NumberAt(r.info, "start_time");
     if (!start) continue;
-    std::optional<double> end =
-        r.state == TrialState::kRunning ? std::optional<double>(std::max(now, *start)) : NumberAt(r.info, "end_time");
+    std::optional<double> end = r.state == TrialState::kRunning
+                                    ? std::optional<double>(std::max(now, *start))
+                                    : NumberAt(r.info, "end_time");
     if (!end || *end < *start) continue;
     s.intervals.push_back({*start, *end});
     s.interval_rows.push_back(i);
@@ -1514,7 +1612,8 @@ std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRo
   std::string name = L.root().filename().string();
   std::string o;
   o.reserve(1 << 20);
-  o += "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
+  o += "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta "
+       "charset=\"utf-8\"/>"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>";
   AppendEscaped(o, "hpo report: " + name);
   o += "</title><style>";
@@ -1523,8 +1622,8 @@ std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRo
   AppendEscaped(o, "hpo report: " + name);
   o += "</h1><p class=\"sub\">";
   AppendEscaped(o, L.root().string() + " \xc2\xb7 " + d.metric_name +
-                       (d.mode == Mode::kMin ? " (minimised)" : " (maximised)") + " \xc2\xb7 generated " +
-                       FormatTimestamp(d.stats.now));
+                       (d.mode == Mode::kMin ? " (minimised)" : " (maximised)") +
+                       " \xc2\xb7 generated " + FormatTimestamp(d.stats.now));
   o += "</p></header><main>\n";
   SummarySection(o, d);
   if (d.fin.empty()) {
@@ -1536,8 +1635,10 @@ std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRo
     std::vector<Completion> comp = Completions(d);
     Section(o, "distribution", "Distribution and progress");
     if (d.fin.size() > d.opt.max_points)
-      Para(o, "More than " + std::to_string(d.opt.max_points) +
-                  " finished trials: scatter plots show binned densities (darker cells hold more trials; hover for counts).",
+      Para(o,
+           "More than " + std::to_string(d.opt.max_points) +
+               " finished trials: scatter plots show binned densities (darker cells hold more "
+               "trials; hover for counts).",
            "note");
     o += "<div class=\"grid\">";
     o += Histogram(d);
@@ -1549,15 +1650,18 @@ std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRo
     o += "<div class=\"grid\">";
     for (size_t j = 0; j < d.dims.size(); ++j) o += ParamScatter(d, j);
     o += "</div></section>\n";
-    size_t top = static_cast<size_t>(std::ceil(d.opt.top_fraction * static_cast<double>(d.fin.size())));
+    size_t top =
+        static_cast<size_t>(std::ceil(d.opt.top_fraction * static_cast<double>(d.fin.size())));
     top = std::min({std::max(top, d.opt.top_min), d.opt.top_max, d.fin.size()});
     Section(o, "parallel-coordinates", "Top trials in parallel coordinates");
     o += Parallel(d, ranked, top);
     o += "</section>\n";
   }
   Section(o, "timeline-section", "Timeline");
-  if (d.have_times) o += Timeline(d);
-  else Para(o, "No trial has recorded start and end times yet.", "note");
+  if (d.have_times)
+    o += Timeline(d);
+  else
+    Para(o, "No trial has recorded start and end times yet.", "note");
   o += "</section>\n";
   TrialsTable(o, d, RankedFinished(d));
   FailuresSection(o, d);
@@ -1579,15 +1683,16 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   o += d.root.string() + "\n";
   o += "  " + std::to_string(s.total) + " trials: ";
   bool first = true;
-  for (TrialState st : {TrialState::kFinished, TrialState::kRunning, TrialState::kPending, TrialState::kFailed}) {
+  for (TrialState st :
+       {TrialState::kFinished, TrialState::kRunning, TrialState::kPending, TrialState::kFailed}) {
     o += (first ? "" : ", ") + std::to_string(s.counts.at(st)) + " " + StateName(st);
     first = false;
   }
   o += "\n";
   if (d.best) {
     const TrialRow& b = rows[d.fin[*d.best]];
-    o += "  best " + d.metric_name + " " + ShortNumber(d.metric[*d.best], 6) + " (trial " + std::to_string(b.id) +
-         ", " + (d.mode == Mode::kMin ? "minimised" : "maximised") + ")\n";
+    o += "  best " + d.metric_name + " " + ShortNumber(d.metric[*d.best], 6) + " (trial " +
+         std::to_string(b.id) + ", " + (d.mode == Mode::kMin ? "minimised" : "maximised") + ")\n";
     if (b.config.is_object())
       for (const auto& [k, v] : b.config.items()) o += "    " + k + " = " + ValueText(v) + "\n";
   } else {
@@ -1595,7 +1700,8 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   }
   if (!s.intervals.empty()) {
     o += "  time used " + TimeUsedText(s) + " (" + FormatTimestamp(s.concurrency.first) + " to " +
-         FormatTimestamp(s.concurrency.last) + "), compute " + FormatDuration(s.compute_seconds) + "\n";
+         FormatTimestamp(s.concurrency.last) + "), compute " + FormatDuration(s.compute_seconds) +
+         "\n";
     o += "  running at once: max " + std::to_string(s.concurrency.max) + ", mean " +
          Printf("%.2f", s.concurrency.mean) + " (hpo.max_concurrent_jobs " +
          std::to_string(cfg.hpo.max_concurrent_jobs) + ")\n";
@@ -1617,12 +1723,14 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   }
   if (s.counts.at(TrialState::kFailed)) {
     o += "  failure reasons:\n";
-    for (const auto& [reason, n] : TopReasons(rows, 5)) o += "    " + std::to_string(n) + " x " + reason + "\n";
+    for (const auto& [reason, n] : TopReasons(rows, 5))
+      o += "    " + std::to_string(n) + " x " + reason + "\n";
   }
   return o;
 }
 
-fs::path WriteReport(const Campaign& campaign, const fs::path& output, const ReportOptions& options) {
+fs::path WriteReport(const Campaign& campaign, const fs::path& output,
+                     const ReportOptions& options) {
   const Layout& L = campaign.layout();
   fs::path dest = output.empty() ? L.report_html() : fs::absolute(output);
   ReportOptions opt = options;
@@ -1641,18 +1749,22 @@ void EnsureCampaignMakefile(const Campaign& campaign, const std::string& tools_d
   if (fs::exists(fs::symlink_status(L.makefile(), ec))) return;
   // Shell-quoted for the recipe lines, then '$' doubled so make passes it through.
   auto path = [&](const char* tool) {
-    std::string q = ShellQuote((fs::absolute(fs::path(tools_dir)) / tool).lexically_normal().string());
+    std::string q =
+        ShellQuote((fs::absolute(fs::path(tools_dir)) / tool).lexically_normal().string());
     std::string out;
     for (char c : q) {
-      if (c == '$') out += "$$";
-      else if (c == '#') out += "\\#";
-      else out += c;
+      if (c == '$')
+        out += "$$";
+      else if (c == '#')
+        out += "\\#";
+      else
+        out += c;
     }
     return out;
   };
-  std::string text = RenderTemplate(LoadTemplate("Makefile.in"),
-                                    {{"collect", path("hpo-collect")}, {"report", path("hpo-report")}},
-                                    "Makefile.in");
+  std::string text = RenderTemplate(
+      LoadTemplate("Makefile.in"),
+      {{"collect", path("hpo-collect")}, {"report", path("hpo-report")}}, "Makefile.in");
   WriteFileAtomic(L.makefile(), text, Publish::kNoReplace, L.tmp_dir());
 }
 

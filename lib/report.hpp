@@ -43,10 +43,10 @@ struct Interval {
 
 // How many trials ran at once.
 struct Concurrency {
-  int max = 0;        // largest number of overlapping intervals
-  double mean = 0;    // time-weighted mean over [first start, last end]
-  double first = 0;   // first start
-  double last = 0;    // last end
+  int max = 0;       // largest number of overlapping intervals
+  double mean = 0;   // time-weighted mean over [first start, last end]
+  double first = 0;  // first start
+  double last = 0;   // last end
 };
 
 // Sweeps the intervals (an interval ending exactly when another starts does not overlap it).
@@ -61,11 +61,11 @@ std::vector<int> AssignSlots(const std::vector<Interval>& intervals);
 struct ReportStats {
   std::map<TrialState, std::int64_t> counts;  // every state present, zero included
   std::int64_t total = 0;
-  std::optional<std::size_t> best;            // index into the rows
-  std::vector<Interval> intervals;            // of trials with a start time (running: to now)
-  std::vector<std::size_t> interval_rows;     // the row of each interval
+  std::optional<std::size_t> best;         // index into the rows
+  std::vector<Interval> intervals;         // of trials with a start time (running: to now)
+  std::vector<std::size_t> interval_rows;  // the row of each interval
   Concurrency concurrency;
-  double compute_seconds = 0;                 // sum of the intervals' lengths
+  double compute_seconds = 0;  // sum of the intervals' lengths
   double now = 0;
 };
 
@@ -82,7 +82,8 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
 
 // Scans the campaign and writes the page atomically to `output` (the campaign's
 // report.html when empty). Returns the path written.
-fs::path WriteReport(const Campaign& campaign, const fs::path& output, const ReportOptions& options);
+fs::path WriteReport(const Campaign& campaign, const fs::path& output,
+                     const ReportOptions& options);
 
 // Escapes text for HTML/XML text and attribute values (& < > " '). Control characters that
 // XML forbids and invalid UTF-8 bytes become U+FFFD; valid UTF-8 passes through unchanged.

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <mutex>
 
+#include "sobol_table.hpp"
+
 namespace hpo {
 namespace {
 
@@ -57,9 +59,11 @@ bool IsPrimitive(std::uint64_t p) {
 }
 
 // Directions of dimension `dim`: dimension 0 is van der Corput; dimension j >= 1 uses the
-// j-th primitive polynomial (by degree, then value) with odd initial numbers m_k < 2^k
-// chosen by a fixed hash. Any such choice gives a valid (t,s)-sequence: every dimension's
-// first 2^k points fall one in each interval of width 2^-k.
+// j-th primitive polynomial (by degree, then value) with odd initial numbers m_k < 2^k.
+// Any such choice gives a valid (t,s)-sequence: every dimension's first 2^k points fall one
+// in each interval of width 2^-k. For dimensions below sobol_table::kDims the numbers come
+// from sobol_table.hpp, searched offline (bench/sobol/gen_directions.cpp) for small t-values
+// of the 2-D projections; beyond it they are chosen by a fixed hash.
 Directions MakeDirections(size_t dim) {
   Directions v{};
   if (dim == 0) {
@@ -77,9 +81,14 @@ Directions MakeDirections(size_t dim) {
   }
   int s = Degree(poly);
   std::array<std::uint64_t, 32> m{};
-  for (int k = 0; k < s && k < 32; ++k) {
-    std::uint64_t h = Mix64(dim * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(k));
-    m[k] = (h % (1ULL << k)) * 2 + 1;  // odd, < 2^(k+1)
+  if (dim < sobol_table::kDims && sobol_table::kEntries[dim - 1].poly == poly) {
+    // (The generator enumerates the same polynomials; the check only guards the table.)
+    for (int k = 0; k < s; ++k) m[k] = sobol_table::kEntries[dim - 1].m[k];
+  } else {
+    for (int k = 0; k < s && k < 32; ++k) {
+      std::uint64_t h = Mix64(dim * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(k));
+      m[k] = (h % (1ULL << k)) * 2 + 1;  // odd, < 2^(k+1)
+    }
   }
   for (int k = s; k < 32; ++k) {
     std::uint64_t x = m[k - s] ^ (m[k - s] << s);

@@ -12,6 +12,13 @@
 namespace hpo {
 namespace {
 
+// squeue pads every field given a width (%.10T): " CANCELLED" must still read as CANCELLED.
+std::string Trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
+}
+
 class SqueueSource : public JobStateSource {
  public:
   std::optional<std::map<std::string, JobState>> Query(const std::vector<std::string>&) override {
@@ -41,11 +48,10 @@ std::map<std::string, JobState> ParseSqueue(const std::string& text) {
     if (a == std::string::npos) continue;
     size_t b = line.find('|', a + 1);
     JobState s;
-    s.state = line.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
-    if (b != std::string::npos) s.reason = line.substr(b + 1);
-    std::string id = line.substr(0, a);
-    id.erase(id.find_last_not_of(' ') + 1);
-    out[id.substr(id.find_first_not_of(' '))] = s;
+    s.state = Trim(line.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1));
+    if (b != std::string::npos) s.reason = Trim(line.substr(b + 1));
+    std::string id = Trim(line.substr(0, a));
+    if (!id.empty()) out[id] = s;  // a line with no id (not a job line) is skipped
   }
   return out;
 }

@@ -106,8 +106,9 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   }
   Progress p = MeasureProgress(rows, now, options.rate_window);
   std::string o = L.root().string() + "\n";
-  o += "  " + std::to_string(rows.size()) + " trials: " + std::to_string(counts[TrialState::kFinished]) +
-       " finished, " + std::to_string(counts[TrialState::kRunning]) + " running, " +
+  o += "  " + std::to_string(rows.size()) +
+       " trials: " + std::to_string(counts[TrialState::kFinished]) + " finished, " +
+       std::to_string(counts[TrialState::kRunning]) + " running, " +
        std::to_string(counts[TrialState::kPending]) + " pending, " +
        std::to_string(counts[TrialState::kFailed]) + " failed\n";
 
@@ -116,17 +117,21 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   int filled = static_cast<int>(std::floor(frac * width));
   char pct[32];
   std::snprintf(pct, sizeof pct, "%3.0f%%", 100 * frac);
-  o += "  [" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.') +
-       "] " + std::to_string(p.done) + "/" + std::to_string(p.total) + " " + pct;
+  o += "  [" + std::string(static_cast<size_t>(filled), '#') +
+       std::string(static_cast<size_t>(width - filled), '.') + "] " + std::to_string(p.done) + "/" +
+       std::to_string(p.total) + " " + pct;
   if (p.per_minute) {
     char rate[64];
     std::snprintf(rate, sizeof rate, "  %.3g trials/min (last %zu)", *p.per_minute, p.window);
     o += rate;
   }
-  if (p.eta_seconds) o += "  ETA " + FormatDuration(*p.eta_seconds);
-  else if (p.done == p.total && p.total > 0) o += "  done";
+  if (p.eta_seconds)
+    o += "  ETA " + FormatDuration(*p.eta_seconds);
+  else if (p.done == p.total && p.total > 0)
+    o += "  done";
   o += "\n";
-  if (p.last_end) o += "  last completion " + FormatDuration(std::max(0.0, now - *p.last_end)) + " ago\n";
+  if (p.last_end)
+    o += "  last completion " + FormatDuration(std::max(0.0, now - *p.last_end)) + " ago\n";
 
   if (best) {
     const TrialRow& b = rows[*best];
@@ -142,10 +147,12 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       auto start = Number(rows[i].info, "start_time");
       running.push_back({start ? now - *start : -1, i});
     }
-  std::stable_sort(running.begin(), running.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(running.begin(), running.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   if (!running.empty()) {
     size_t n = std::min(options.longest, running.size());
-    o += "  running longest (" + std::to_string(n) + " of " + std::to_string(running.size()) + "):\n";
+    o += "  running longest (" + std::to_string(n) + " of " + std::to_string(running.size()) +
+         "):\n";
     size_t stale = 0;
     for (const auto& [elapsed, i] : running) {
       auto beat = Age(L.trial_heartbeat(rows[i].id), now);
@@ -155,13 +162,16 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
     for (size_t k = 0; k < n; ++k) {
       const TrialRow& r = rows[running[k].second];
       std::string host = Str(r.info, "host"), job = Str(r.info, "slurm_job_id");
-      std::string array = Str(r.info, "slurm_array_job_id"), task = Str(r.info, "slurm_array_task_id");
+      std::string array = Str(r.info, "slurm_array_job_id"),
+                  task = Str(r.info, "slurm_array_task_id");
       char head[64];
       std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
       o += head;
       o += " " + (host.empty() ? std::string("?") : host);
-      if (!array.empty() && !task.empty()) o += "  job " + array + "_" + task;
-      else if (!job.empty()) o += "  job " + job;
+      if (!array.empty() && !task.empty())
+        o += "  job " + array + "_" + task;
+      else if (!job.empty())
+        o += "  job " + job;
       if (jobs && !job.empty())
         if (auto it = jobs->find(job); it != jobs->end()) o += " (" + it->second.state + ")";
       o += "  " + (running[k].first >= 0 ? FormatDuration(running[k].first) : std::string("?"));
@@ -173,8 +183,10 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       o += "\n";
     }
     if (stale)
-      o += "  " + std::to_string(stale) + " running trial(s) have not renewed their lease for over " +
-           std::to_string(cfg.hpo.lease_timeout) + " s; hpo-collect " + L.root().string() + " settles them\n";
+      o += "  " + std::to_string(stale) +
+           " running trial(s) have not renewed their lease for over " +
+           std::to_string(cfg.hpo.lease_timeout) + " s; hpo-collect " + L.root().string() +
+           " settles them\n";
   }
   return o;
 }
@@ -207,7 +219,8 @@ int RunStatus(const Campaign& campaign, const WatchOptions& options, std::ostrea
     out.flush();
     if (options.interval <= 0 || open == 0) return 0;
     if (!options.clear_screen) out << "\n";
-    if (!SleepUnlessInterrupted(options.interval)) return static_cast<int>(ExitStatus::kInterrupted);
+    if (!SleepUnlessInterrupted(options.interval))
+      return static_cast<int>(ExitStatus::kInterrupted);
   }
 }
 

@@ -44,10 +44,10 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
                          const StatusOptions& options);
 
 struct WatchOptions {
-  double interval = 0;               // seconds between screens; 0: print once
-  bool clear_screen = false;         // ANSI clear before each screen (only for a terminal)
-  JobStateSource* slurm = nullptr;   // asked at most once per screen, and at most every
-  double slurm_min_interval = 60;    // this many seconds (SLURM's man pages: do not poll)
+  double interval = 0;              // seconds between screens; 0: print once
+  bool clear_screen = false;        // ANSI clear before each screen (only for a terminal)
+  JobStateSource* slurm = nullptr;  // asked at most once per screen, and at most every
+  double slurm_min_interval = 60;   // this many seconds (SLURM's man pages: do not poll)
   StatusOptions status;
 };
 

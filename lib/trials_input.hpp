@@ -21,7 +21,7 @@ std::vector<TrialLine> ReadTrialLines(std::istream& in, const std::string& name)
 
 // Checks that every line's config has exactly the parameters of `names` (the space), so
 // trials sampled from another config are not mixed into a campaign. Throws a usage Error
-// "<name>:<line>: config: ..." naming the missing and unknown parameters.
+// "<name>: trial <id>: config: ..." naming the missing and unknown parameters.
 void CheckTrialParameters(const std::vector<TrialLine>& lines, const std::vector<std::string>& names,
                           const std::string& name);
 

@@ -303,4 +303,25 @@ TEST_CASE("SyncDirectory names a missing directory") {
   CHECK(message.find((dir / "absent").string()) != std::string::npos);
 }
 
+TEST_CASE("moving a file onto itself is a no-op that keeps the file") {
+  t::ScratchDir dir;
+  fs::create_directory(dir / "results");
+  fs::path p = dir / "results" / "trial_1.json";
+  t::WriteText(p, "result");
+  CHECK(hpo::MoveFileNoReplace(p, p) == Outcome::kExists);
+  // Spelled differently, still the same directory entry.
+  CHECK(hpo::MoveFileNoReplace(p, dir / "results" / "." / "trial_1.json") == Outcome::kExists);
+  fs::create_symlink(dir / "results", dir / "alias");
+  CHECK(hpo::MoveFileNoReplace(dir / "alias" / "trial_1.json", p) == Outcome::kExists);
+  CHECK(t::ReadText(p) == "result");
+  CHECK(t::ListDir(dir / "results") == std::vector<std::string>{"trial_1.json"});
+  // A second name of the same file elsewhere (a crash between link and unlink) is still
+  // completed: the source name goes, the file stays.
+  fs::create_directory(dir / "running");
+  REQUIRE(::link(p.c_str(), (dir / "running" / "trial_1.json").c_str()) == 0);
+  CHECK(hpo::MoveFileNoReplace(dir / "running" / "trial_1.json", p) == Outcome::kDone);
+  CHECK(t::ListDir(dir / "running").empty());
+  CHECK(t::ReadText(p) == "result");
+}
+
 TEST_SUITE_END();

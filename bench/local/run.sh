@@ -42,7 +42,7 @@ run_hpo() {
 run_optuna() {
   rm -rf "$work/optuna" && mkdir -p "$work/optuna"
   /usr/bin/python3 "$here/../optuna/journal_noop.py" --n "$n" --procs 2 --dir "$work/optuna" \
-    | /usr/bin/python3 -c 'import json,sys; print("%.1f" % json.loads(sys.stdin.read())["trials_per_second"])'
+    | tail -n 1 | /usr/bin/python3 -c 'import json,sys; print("%.1f" % json.loads(sys.stdin.read())["trials_per_second"])'
 }
 # Alternate the two, twice, so that both see the same machine; report the best of each.
 h1=$(run_hpo); o1=$(run_optuna); h2=$(run_hpo); o2=$(run_optuna)

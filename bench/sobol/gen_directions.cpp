@@ -190,11 +190,13 @@ bool SquareBalanced(const Rows& a, const Rows& b, int h) {
 struct Options {
   size_t dims = 32;       // table size, dimension 0 included
   int max_m = 16;         // t-values of the first 2^1 .. 2^max_m points
-  int heavy_m = 12;       // m <= heavy_m weighs twice
+  int heavy_m = 12;       // m <= heavy_m weighs heavy_w times more
+  u64 heavy_w = 2;
   u64 budget = 1 << 15;   // candidates per dimension beyond which they are sampled
   double decay = 1.0;     // experimental: w(m) *= decay^(max_m - m)
   int pen_base = 4;       // experimental: penalty pen_base^t - 1
   u64 square = 0;         // experimental: penalty per unbalanced square grid
+  int minimax_m = 0;      // experimental: first minimise the max t over m <= minimax_m
   std::string out;        // header to write
   bool report = false;    // print the quality of the hash rule and of the table
 };
@@ -211,21 +213,32 @@ u64 Penalty(int t, int base) {
   return p - 1;
 }
 
-// Cost of a candidate against the chosen dimensions, stopping as soon as it reaches `limit`.
-// The pair that ended the last evaluation is tried first (`first`), which ends most
-// candidates after one pair.
-u64 Cost(const Rows& cand, const std::vector<Rows>& prev, const Options& opt, u64 limit,
-         size_t& first) {
-  u64 cost = 0;
+// Cost of a candidate: the largest t over the pairs and m <= minimax_m (0: not used), then
+// the weighted sum; compared lexicographically.
+struct CostValue {
+  int max_t = 0;
+  u64 sum = 0;
+  bool operator<(const CostValue& o) const {
+    return max_t != o.max_t ? max_t < o.max_t : sum < o.sum;
+  }
+};
+
+// Cost of a candidate against the chosen dimensions, stopping as soon as it cannot beat
+// `limit` (both parts only grow). The pair that ended the last evaluation is tried first
+// (`first`), which ends most candidates after one pair.
+CostValue Cost(const Rows& cand, const std::vector<Rows>& prev, const Options& opt,
+               const CostValue& limit, size_t& first) {
+  CostValue cost;
   for (size_t n = 0; n < prev.size(); ++n) {
     size_t k = (first + n) % prev.size();
     for (int m = 1; m <= opt.max_m; ++m) {
       int t = TValue(prev[k], cand, m);
       if (!t) continue;
-      if (opt.square && m % 2 == 0 && !SquareBalanced(prev[k], cand, m / 2)) cost += opt.square;
+      if (m <= opt.minimax_m) cost.max_t = std::max(cost.max_t, t);
+      if (opt.square && m % 2 == 0 && !SquareBalanced(prev[k], cand, m / 2)) cost.sum += opt.square;
       u64 w = static_cast<u64>(std::pow(opt.decay, opt.max_m - m) + 0.5);
-      cost += (m <= opt.heavy_m ? 2 : 1) * w * Penalty(t, opt.pen_base);
-      if (cost >= limit) {
+      cost.sum += (m <= opt.heavy_m ? opt.heavy_w : 1) * w * Penalty(t, opt.pen_base);
+      if (!(cost < limit)) {
         first = k;
         return cost;
       }
@@ -259,7 +272,8 @@ Table Search(const Options& opt) {
     bool sampled = total > opt.budget;
     u64 count = sampled ? opt.budget : total;
     u64 rng = Mix64(0x50B01ULL + j);
-    u64 best_cost = ~u64{0}, best_index = 0;
+    CostValue best_cost{1 << 30, 0}, cost;
+    u64 best_index = 0;
     size_t first = 0;
     for (u64 n = 0; n < count; ++n) {
       u64 index = n;
@@ -268,7 +282,7 @@ Table Search(const Options& opt) {
         index = rng % total;
       }
       Rows rows = ToRows(FromInit(poly, Candidate(index, s)));
-      u64 cost = Cost(rows, table.rows, opt, best_cost, first);
+      cost = Cost(rows, table.rows, opt, best_cost, first);
       if (cost < best_cost) {
         best_cost = cost;
         best_index = index;
@@ -278,9 +292,9 @@ Table Search(const Options& opt) {
     table.init.push_back(Candidate(best_index, s));
     table.rows.push_back(ToRows(FromInit(poly, table.init.back())));
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "dim %2zu degree %d: %llu of %llu candidates, cost %llu, %.1f s\n", j, s,
-                 static_cast<unsigned long long>(count), static_cast<unsigned long long>(total),
-                 static_cast<unsigned long long>(best_cost), secs);
+    std::fprintf(stderr, "dim %2zu degree %d: %llu of %llu candidates, cost %d %llu, %.1f s\n", j,
+                 s, static_cast<unsigned long long>(count), static_cast<unsigned long long>(total),
+                 best_cost.max_t, static_cast<unsigned long long>(best_cost.sum), secs);
   }
   return table;
 }
@@ -307,7 +321,7 @@ std::string Quality(const Table& table, const char* prefix) {
   for (size_t n : {8, 12, 16, 32, 64}) {
     if (n > table.rows.size()) break;
     int pairs = 0, sq16 = 0, sq8 = 0, sq32 = 0, t8max = 0, t12max = 0, t16max = 0;
-    double t8sum = 0;
+    double t8sum = 0, t12sum = 0;
     for (size_t i = 0; i < n; ++i)
       for (size_t j = i + 1; j < n; ++j) {
         const Rows &a = table.rows[i], &b = table.rows[j];
@@ -320,15 +334,16 @@ std::string Quality(const Table& table, const char* prefix) {
         t8max = std::max(t8max, t8);
         for (int m = 1; m <= 16; ++m) {
           int t = TValue(a, b, m);
-          if (m <= 12) t12max = std::max(t12max, t);
+          if (m <= 12) t12max = std::max(t12max, t), t12sum += t;
           t16max = std::max(t16max, t);
         }
       }
     std::snprintf(line, sizeof line,
                   "%sfirst %2zu dims, %3d pairs: balanced 8x8@64 %3d, 16x16@256 %3d, "
-                  "32x32@1024 %3d; t(2^8) max %d mean %.2f; max t over 2^1..2^12 %d, "
-                  "2^1..2^16 %d\n",
-                  prefix, n, pairs, sq8, sq16, sq32, t8max, t8sum / pairs, t12max, t16max);
+                  "32x32@1024 %3d; t(2^8) max %d mean %.2f; t(2^1..2^12) max %d mean %.2f; "
+                  "t(2^1..2^16) max %d\n",
+                  prefix, n, pairs, sq8, sq16, sq32, t8max, t8sum / pairs, t12max,
+                  t12sum / pairs / 12, t16max);
     out += line;
   }
   return out;
@@ -405,6 +420,8 @@ int main(int argc, char** argv) {
     else if (a == "--budget") opt.budget = std::strtoull(next(), nullptr, 10);
     else if (a == "--decay") opt.decay = std::atof(next());
     else if (a == "--pen-base") opt.pen_base = std::atoi(next());
+    else if (a == "--heavy-w") opt.heavy_w = std::strtoull(next(), nullptr, 10);
+    else if (a == "--minimax-m") opt.minimax_m = std::atoi(next());
     else if (a == "--square") opt.square = std::strtoull(next(), nullptr, 10);
     else if (a == "--out") opt.out = next();
     else if (a == "--report") opt.report = true;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Several hpo-collect processes at once (2, then 8), over and over, beside running trials of
-# a local campaign: each exits 0 with a complete summary; final_results.json,
+# a local campaign: each exits 0 with a summary that counts every trial exactly once (though
+# trials move between folders while it lists them); final_results.json,
 # best_config.json and results.csv, read at random moments by a watcher, are always complete
 # (valid JSON, CSV rows as wide as the header and ending in a newline); state folders hold
 # only trial_<i>.json names; no finished result ever vanishes or changes; and at rest every
 # trial is in exactly one folder, finished, with the counts in final_results.json matching.
+# Then eight `hpo-submit --retry-failed` at once move each failed trial back once (attempt 2).
 source "$(dirname "$0")/lib.sh"
 write_objective
 n=150
@@ -79,8 +81,11 @@ collect_burst() {
   done
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || fail "hpo-collect $i of round $round ($k at once) exited $?: $(cat c.$round.$i.err)"
-    grep -qE "^$PWD/camp: $n trials: [0-9]+ finished, [0-9]+ running, [0-9]+ pending, 0 failed$" "c.$round.$i.out" \
-      || fail "hpo-collect $i of round $round: $(cat c.$round.$i.out c.$round.$i.err)"
+    # Every trial counted once, in whatever state the scan met it, though trials move on
+    # while the folders are listed.
+    sum=$(sed -nE "s|^$PWD/camp: $n trials: ([0-9]+) finished, ([0-9]+) running, ([0-9]+) pending, 0 failed$|\1+\2+\3|p" "c.$round.$i.out")
+    [ -n "$sum" ] && [ $((sum)) -eq $n ] \
+      || fail "hpo-collect $i of round $round counted other than $n trials: $(cat c.$round.$i.out c.$round.$i.err)"
   done
 }
 round=0 rounds2=0 rounds8=0
@@ -108,4 +113,28 @@ json_get camp/final_results.json 'j["counts"] == {"pending": 0, "running": 0, "f
   | grep -qx True || fail "final_results.json: $(cat camp/final_results.json)"
 assert_eq "$(($(wc -l < camp/results.csv) - 1))" $n "rows of results.csv"
 [ -z "$(cat c.*.err)" ] || fail "a collect warned: $(cat c.*.err | sort | uniq -c | head)"
+
+# Eight `hpo-submit --retry-failed` at once on the same failed trials: each trial is moved back
+# to pending once, as attempt 2 (a retry must not retry another retry's rewrite again).
+cat > r.yaml <<YAML
+space:
+  x: {uniform: [0, 1]}
+trial:
+  command: "false"
+hpo:
+  max_concurrent_jobs: 4
+  max_attempts: 1
+  output_dir: campr
+  seed: 5
+YAML
+m=60
+hpo-sample -c r.yaml -n $m | hpo-submit -c r.yaml --local 2> r.log || fail "failing campaign: $(tail -3 r.log)"
+assert_eq "$(count_files campr/failed)" $m "failed trials"
+sed -i 's/max_attempts: 1/max_attempts: 5/' r.yaml
+pids=()
+for i in 1 2 3 4 5 6 7 8; do hpo-submit -c r.yaml --retry-failed --no-start 2> "r.$i.err" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || fail "a concurrent --retry-failed failed: $(cat r.*.err)"; done
+assert_eq "$(count_files campr/pending) $(count_files campr/failed) $(count_files campr/running)" "$m 0 0" "pending, failed, running after the retries"
+$PY -c 'import glob, json, sys; a = sorted({json.load(open(f))["attempt"] for f in glob.glob("campr/pending/*.json")}); print(a); sys.exit(a != [2])' > attempts.txt \
+  || fail "concurrent retries skipped attempts: attempts $(cat attempts.txt)"
 note "ok: $rounds2 rounds of 2 and $rounds8 of 8 collects beside running trials; watcher reads: $(cat watch.out)"

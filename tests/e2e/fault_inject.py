@@ -2,12 +2,21 @@
 """Seeded fault injection against a local-backend campaign (stdlib only).
 
 Runs a campaign of a few hundred short bash trials (0.05-0.5 s each, writing {"error": x}
-atomically; hpo.max_attempts 50) with `hpo-submit --local --retry-failed` launchers and
-`hpo-collect` processes running side by side, and SIGKILLs, at seeded random moments, a
-random runner (hpo-run), trial (the bash objective), hpo-collect or launcher. Dead launchers
-and collectors are replaced at once. Every --recovery-every injections the campaign is
-brought to rest (launchers stopped with SIGTERM, collectors and runners allowed to end) and
-the invariants are checked; at the end the campaign is run to completion without faults.
+atomically; hpo.max_attempts 50; more trials are added while injections remain) with
+`hpo-submit --local --retry-failed` launchers and `hpo-collect` processes running side by
+side, and injects SIGKILLs of two sorts, both chosen by a random.Random(--seed):
+  - at random moments, a random runner (hpo-run), trial (the bash objective), hpo-collect or
+    launcher (hpo-submit);
+  - with strace (about --syscall-share of them), at a chosen system call: a runner, an
+    hpo-collect or a launcher is started under `strace -e inject=...:signal=KILL:when=K`
+    and dies on entry to its K-th rename, link or unlink, i.e. exactly between two steps of
+    a publication (see PLANS). Counted only when strace shows that call was the one killed.
+Dead launchers and collectors are replaced at once. Every --recovery-every injections the
+campaign is brought to rest (launchers stopped with SIGTERM, collectors and runners allowed
+to end, --lease-wait seconds so that a claim whose runner died is due back) and the
+invariants are checked; at the end the campaign is run to completion without faults.
+Prints `injections: N run, M survived`: M counts the injections after which the checks at
+rest passed; exit 0 only when all did and the campaign finished.
 
 Checked continuously, while everything runs (any moment):
   C1 state folders (pending/ running/ results/ failed/) hold only trial_<i>.json names
@@ -30,6 +39,7 @@ trials whose runner is gone) that exits 0:
   Q3 final_results.json counts and n_trials equal the folders; best_error is the minimum;
      results.csv has one row per finished or failed trial;
   Q4 C2 again.
+At rest, too: no tool printed an error line other than ALLOWED_ERRORS.
 At the end: every trial is in results/ (finished), nothing else is left.
 """
 
@@ -50,6 +60,27 @@ import time
 TRIAL_NAME = re.compile(r"^trial_(0|[1-9][0-9]{0,11})\.json$")
 STATES = {"pending": "pending", "running": "running", "results": "finished", "failed": "failed"}
 DECOY_METRIC = -1.0  # planted decoys carry it; no real trial can (x is drawn from [0, 1])
+
+
+# Syscall-targeted kills (with strace): the process dies on entry to the k-th call of one
+# class, i.e. exactly between two steps of a publication. Counts are from the tools' own
+# order of calls, e.g. hpo-run: rename #1 claim, #2 its running record, #3 config.json,
+# #4 the final record; link #1 running -> results; unlink #1 the stale result, #2 the
+# running/ name after the link (the trial is then in running/ and results/ at once).
+SYSCALLS = {"rename": "rename,renameat,renameat2", "link": "link,linkat", "unlink": "unlink,unlinkat"}
+PLANS = {
+    "runner": [("rename", 1), ("rename", 2), ("rename", 3), ("rename", 4), ("link", 1),
+               ("unlink", 1), ("unlink", 2)],
+    "collect": [("rename", k) for k in range(1, 6)] + [("link", k) for k in range(1, 4)]
+               + [("unlink", k) for k in range(1, 4)],
+    # hpo-submit --retry-failed: link #1 campaign.json, then per retried trial: link its
+    # retry claim, rename its rewrite, rename it to pending/, unlink the claim.
+    "launcher": [("rename", k) for k in range(1, 5)] + [("link", k) for k in range(1, 4)]
+                + [("unlink", k) for k in range(1, 4)],
+}
+# Error lines a tool may print under faults without anything being wrong: a runner started
+# for a trial that another process was moving between folders at that instant.
+ALLOWED_ERRORS = [re.compile(r"^hpo-run: error: trial \d+ is not in campaign ")]
 
 
 class InvariantError(Exception):
@@ -105,22 +136,45 @@ class Harness:
         self.logs = os.path.join(self.work, "logs")
         os.makedirs(self.logs, exist_ok=True)
         self.decoys = []
-        self.unexpected_errors = []
+        self.direct = []  # Popen of runners started by us under strace
+        self.armed = 0  # processes running with a planned syscall kill
+        self.syscall_kills = {}  # "tool sys#k" -> kills that fired
+        self.scanned_logs = set()
+        self.strace = shutil.which("strace") if args.syscall_share > 0 else None
+        if args.syscall_share > 0 and not self.strace:
+            log("strace not found: syscall-targeted kills skipped (install strace to run them)")
 
     # --- processes -------------------------------------------------------------------
     def tool(self, name):
         return os.path.join(self.tools, name)
 
-    def popen(self, argv, tag, **kw):
+    def popen(self, argv, tag, plan=None):
+        """Starts a tool, its output in logs/; with `plan` = (syscall class, k), under strace
+        with a SIGKILL on entry to the k-th call of that class."""
         self.spawned += 1
-        out = open(os.path.join(self.logs, f"{self.spawned:05d}.{tag}.log"), "wb")
-        p = subprocess.Popen(argv, cwd=self.work, stdout=out, stderr=subprocess.STDOUT,
-                             stdin=kw.pop("stdin", subprocess.DEVNULL), **kw)
-        out.close()
-        p.log_path = out.name
+        base = os.path.join(self.logs, f"{self.spawned:05d}.{tag}")
+        if plan:
+            sysclass, k = plan
+            argv = [self.strace, "-qq", "-o", base + ".strace", "-e", "trace=" + SYSCALLS[sysclass],
+                    "-e", f"inject={SYSCALLS[sysclass]}:signal=KILL:when={k}"] + argv
+            self.armed += 1
+        with open(base + ".log", "wb") as out:
+            p = subprocess.Popen(argv, cwd=self.work, stdout=out, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
+        p.log_path = base + ".log"
+        p.strace_log = base + ".strace" if plan else None
+        p.plan = plan
         p.tag = tag
         self.managed.add(p.pid)
         return p
+
+    def planned_kill_fired(self, p):
+        """True when the process died by our planned SIGKILL: strace saw the k-th call of the
+        class, unfinished ("= ?"), and the process killed."""
+        text = (read_bytes(p.strace_log) or b"").decode(errors="replace").splitlines()
+        calls = [l for l in text if not l.startswith(("+++", "---"))]
+        return (len(calls) == p.plan[1] and calls[-1].rstrip().endswith("= ?")
+                and any("killed by SIGKILL" in l for l in text))
 
     def run(self, argv, tag, ok=(0,), stdin_data=None, timeout=120):
         p = subprocess.run(argv, cwd=self.work, input=stdin_data, capture_output=True,
@@ -150,8 +204,9 @@ class Harness:
                 except ChildProcessError:
                     pass
 
-    def campaign_processes(self):
-        """(runners, trials): live pids of this campaign's hpo-run and objective processes."""
+    def campaign_processes(self, tools=None):
+        """(runners, trials): live pids of this campaign's hpo-run and objective processes;
+        `tools`, a list, also gets those of hpo-submit and hpo-collect running here."""
         runners, trials = [], []
         for name in listdir("/proc"):
             if not name.isdigit():
@@ -160,15 +215,32 @@ class Harness:
             if not raw:
                 continue  # gone, or a zombie
             argv = raw.rstrip(b"\0").split(b"\0")
-            if os.path.basename(argv[0]) == b"hpo-run" and self.camp.encode() in argv[1:2]:
+            prog = os.path.basename(argv[0])
+            if prog == b"hpo-run" and self.camp.encode() in argv[1:2]:
                 runners.append(int(name))
-            elif len(argv) > 1 and os.path.basename(argv[0]) == b"bash" and argv[1] == self.objective.encode():
+            elif len(argv) > 1 and prog == b"bash" and argv[1] == self.objective.encode():
                 trials.append(int(name))
+            elif tools is not None and prog in (b"hpo-submit", b"hpo-collect"):
+                try:
+                    if os.readlink(f"/proc/{name}/cwd") == self.work:
+                        tools.append(int(name))
+                except OSError:
+                    pass
         return sorted(runners), sorted(trials)
+
+    def tracee(self, p):
+        """The pid of the tool that strace process `p` runs (its child), or None."""
+        for name in listdir("/proc"):
+            stat = read_bytes(f"/proc/{name}/stat") if name.isdigit() else None
+            if stat and int(stat[stat.rfind(b")") + 2:].split()[1]) == p.pid:
+                return int(name)
+        return None
 
     def check_exit(self, p):
         rc = p.returncode
         allowed = {0, -signal.SIGKILL}
+        if p.tag == "runner":
+            allowed.add(1)  # its trial failed (killed), or the race in ALLOWED_ERRORS
         if p.tag == "launcher":
             # Stopped with SIGTERM at a recovery point: 130 once its handler is installed,
             # killed by the signal before that.
@@ -178,12 +250,30 @@ class Harness:
             raise InvariantError(f"{p.tag} pid {p.pid} exited {rc}:\n{text}")
 
     def poll_managed(self):
-        for group in (self.launchers, self.collectors):
+        for group in (self.launchers, self.collectors, self.direct):
             for p in list(group):
                 if p.poll() is not None:
                     group.remove(p)
                     self.managed.discard(p.pid)
                     self.check_exit(p)
+                    if p.plan:
+                        self.armed -= 1
+                        if p.returncode == -signal.SIGKILL and self.planned_kill_fired(p):
+                            key = f"{p.tag} {p.plan[0]}#{p.plan[1]}"
+                            self.syscall_kills[key] = self.syscall_kills.get(key, 0) + 1
+                            self.injections += 1
+
+    def scan_logs(self):
+        """Every error line any tool printed must be an allowed one."""
+        busy = {p.log_path for g in (self.launchers, self.collectors, self.direct) for p in g}
+        for name in sorted(listdir(self.logs)):
+            path = os.path.join(self.logs, name)
+            if not name.endswith(".log") or path in self.scanned_logs or path in busy:
+                continue
+            for line in open(path, errors="replace"):
+                if ": error: " in line and not any(r.match(line) for r in ALLOWED_ERRORS):
+                    raise InvariantError(f"unexpected error in {name}: {line.rstrip()}")
+            self.scanned_logs.add(path)
 
     def maintain(self):
         """Keeps --launchers launchers and --collectors collectors alive."""
@@ -197,7 +287,7 @@ class Harness:
             self.collectors.append(self.popen([self.tool("hpo-collect"), self.camp], "collect"))
 
     def kill_everything(self):
-        for group in (self.launchers, self.collectors):
+        for group in (self.launchers, self.collectors, self.direct):
             for p in group:
                 if p.poll() is None:
                     p.kill()
@@ -440,9 +530,14 @@ class Harness:
         collectors and every orphaned runner end, and reaps them all."""
         for p in self.launchers:
             if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
+                # Under strace, the launcher itself (strace's child) gets the SIGTERM.
+                pid = self.tracee(p) if p.plan else p.pid
+                try:
+                    os.kill(pid or p.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         deadline = time.monotonic() + 90
-        while self.launchers or self.collectors:
+        while self.launchers or self.collectors or self.direct:
             if time.monotonic() > deadline:
                 raise InvariantError("launchers or collectors did not stop within 90 s after SIGTERM")
             self.poll_managed()
@@ -451,11 +546,13 @@ class Harness:
         deadline = time.monotonic() + 60
         while True:
             self.reap_orphans()
-            runners, trials = self.campaign_processes()
-            if not runners and not trials:
+            tools = []
+            runners, trials = self.campaign_processes(tools)
+            if not runners and not trials and not tools:
                 break
             if time.monotonic() > deadline:
-                raise InvariantError(f"runners {runners} / trials {trials} still alive 60 s after the launchers stopped")
+                raise InvariantError(f"runners {runners} / trials {trials} / tools {tools} still alive "
+                                     "60 s after the launchers stopped")
             time.sleep(0.05)
         # A claim whose runner died before recording itself is given back after the lease.
         time.sleep(self.args.lease_wait)
@@ -465,6 +562,7 @@ class Harness:
         doubles = self.check_at_rest_before_collect()
         out = self.run([self.tool("hpo-collect"), self.camp], "quiescent hpo-collect")
         counts = self.check_at_rest_after_collect(out.stdout.decode())
+        self.scan_logs()
         self.survived = self.injections
         self.recoveries += 1
         self.checks["rest"] += 1
@@ -483,6 +581,9 @@ class Harness:
                 self.reap_orphans()
                 self.continuous_checks()
                 time.sleep(0.02)
+            if self.strace and self.armed < 3 and self.rng.random() < self.args.syscall_share:
+                self.arm_syscall_kill()
+                continue
             kind = self.rng.choices(kinds, weights)[0]
             order = [kind] + [k for k in kinds if k != kind]
             for k in order:
@@ -503,6 +604,8 @@ class Harness:
                 self.by_kind[k] += 1
                 break
             if self.injections >= next_recovery or self.injections >= self.args.injections:
+                if self.armed and self.injections < self.args.injections:
+                    continue  # let the armed processes fire or end first
                 self.recovery_point()
                 next_recovery = self.injections + self.args.recovery_every
             # Keep work in flight while injections remain.
@@ -511,16 +614,39 @@ class Harness:
                 self.add_trials(self.args.extend)
                 log(f"extended the campaign to {self.n_trials} trials")
 
+    def arm_syscall_kill(self):
+        """Starts one tool under strace with a kill planned at a chosen syscall: a runner on a
+        random pending trial (racing the launchers for it), an hpo-collect or a launcher."""
+        tool = self.rng.choices(["runner", "collect", "launcher"], [50, 30, 20])[0]
+        plan = self.rng.choice(PLANS[tool])
+        if tool == "runner":
+            pending = sorted(self.state_names("pending"))
+            if not pending:
+                return
+            tid = int(self.rng.choice(pending)[6:-5])
+            self.direct.append(self.popen([self.tool("hpo-run"), self.camp, "--trial", str(tid)],
+                                          "runner", plan))
+        elif tool == "collect":
+            self.collectors.append(self.popen([self.tool("hpo-collect"), self.camp], "collect", plan))
+        else:
+            self.launchers.append(self.popen(
+                [self.tool("hpo-submit"), "--local", "--retry-failed"], "launcher", plan))
+
     def finish(self):
-        """No more faults: retry and run until every trial is finished."""
-        for round_ in range(1, 6):
+        """No more faults: retry and run until every trial is finished. A retry claim left by
+        a launcher killed while it held one delays that trial's retry by up to 30 s."""
+        deadline = time.monotonic() + 180
+        while True:
             self.run([self.tool("hpo-submit"), "--local", "--retry-failed"], "final hpo-submit", timeout=600)
             out = self.run([self.tool("hpo-collect"), self.camp], "final hpo-collect")
             counts = self.check_at_rest_after_collect(out.stdout.decode())
             if counts["finished"] == self.n_trials:
+                self.scan_logs()
                 return counts
-            log(f"final round {round_}: {counts}")
-        raise InvariantError(f"the campaign did not finish: {counts}")
+            if time.monotonic() > deadline:
+                raise InvariantError(f"the campaign did not finish: {counts}")
+            log(f"not finished yet: {counts}")
+            time.sleep(2)
 
 
 def main():
@@ -536,6 +662,8 @@ def main():
     ap.add_argument("--launchers", type=int, default=2)
     ap.add_argument("--collectors", type=int, default=2)
     ap.add_argument("--concurrency", type=int, default=4, help="hpo.max_concurrent_jobs")
+    ap.add_argument("--syscall-share", type=float, default=0.3,
+                    help="share of injections that are kills at a chosen syscall (needs strace)")
     ap.add_argument("--lease-wait", type=float, default=2.5,
                     help="seconds to wait at rest before collecting (> hpo.lease_timeout)")
     args = ap.parse_args()
@@ -563,7 +691,7 @@ def main():
         raise
     attempts = [json.loads(b).get("attempt", 1) for b in h.seen.values()]
     log(f"seed {args.seed}: {h.n_trials} trials, all finished ({counts}); kills by target: {h.by_kind}; "
-        f"{h.recoveries} recovery points; {h.checks['continuous']} continuous checks, "
+        f"syscall-targeted kills: {dict(sorted(h.syscall_kills.items()))}; {h.recoveries} recovery points; {h.checks['continuous']} continuous checks, "
         f"{h.checks['output_reads']} summary reads; most attempts of a trial: {max(attempts)}; "
         f"{len(h.seen)} results kept byte-identical; chaos {chaos_s:.0f} s, total {time.monotonic() - t0:.0f} s")
     print(f"injections: {h.injections} run, {h.survived} survived")

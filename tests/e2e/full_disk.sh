@@ -103,7 +103,7 @@ mount_small camp_b
 cat > obj.sh <<'SH'
 #!/bin/bash
 set -eu
-sleep 0.3
+sleep 0.5
 printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
 mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 SH
@@ -118,11 +118,11 @@ hpo:
   output_dir: camp_b
   seed: 2
 YAML
-n=40
+n=15  # each trial also keeps ~4 pages of work folder: 600 KiB holds ~25
 hpo-sample -c b.yaml -n $n | hpo-submit -c b.yaml --no-start 2> b0.err || fail "submit: $(cat b0.err)"
 hpo-submit -c b.yaml --local 2> b.log &
 launcher=$!
-wait_until 60 at_least camp_b/results 5 || fail "no trial finished: $(cat b.log)"
+wait_until 60 at_least camp_b/results 3 || fail "no trial finished: $(cat b.log)"
 # Snapshot of the published results, then fill the disk to the last page.
 $PY -c 'import json,os; print(json.dumps({n: open("camp_b/results/"+n).read() for n in os.listdir("camp_b/results")}))' > before.json
 head -c 1M /dev/zero > camp_b/filler 2> fill.err && fail "the 600k tmpfs took 1 MiB"

@@ -146,7 +146,7 @@ if [ -n "${HPO_REPORT_SCREENSHOT:-}" ]; then
 import sys
 from PIL import Image
 img = Image.open(sys.argv[1]).convert("RGB")
-img.crop((0, 0, min(img.size[0], 1200), 1600)).quantize(colors=128).save(sys.argv[2], optimize=True)
+img.crop((0, 0, img.size[0], 1600)).quantize(colors=128).save(sys.argv[2], optimize=True)
 PYEOF
   note "saved $HPO_REPORT_SCREENSHOT"
 fi

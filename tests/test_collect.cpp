@@ -1,0 +1,589 @@
+// hpo-collect on hand-built campaigns (records written as hpo-run writes them): counts, the
+// best trial, the three output files, the results index, and the settling of running trials
+// whose runner is gone (by pid on this host, by SLURM's word, by an expired lease).
+#include <doctest/doctest.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/filesystem/operations.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "campaign.hpp"
+#include "collect.hpp"
+#include "config.hpp"
+#include "process.hpp"
+#include "testing.hpp"
+
+namespace {
+
+namespace t = hpo::testing;
+namespace fs = hpo::testing::fs;
+using hpo::Campaign;
+using hpo::Record;
+using hpo::TrialId;
+using hpo::TrialState;
+using nlohmann::json;
+
+std::string ConfigText(const std::string& mode = "min") {
+  return "space:\n"
+         "  lr: {uniform: [0, 1]}\n"
+         "  note: [x]\n"
+         "  \"p,q\": {randint: [1, 9]}\n"
+         "trial:\n  command: echo {lr}\n"
+         "hpo:\n  output_dir: camp\n  mode: " +
+         mode + "\n  lease_timeout: 60\n  heartbeat_interval: 30\n";
+}
+
+Campaign Make(const t::ScratchDir& dir, const std::string& mode = "min") {
+  return Campaign::Create(hpo::ParseConfig(ConfigText(mode), "hpo.yaml"), dir / "camp", dir.path(),
+                          hpo::Force::kNo);
+}
+
+json Cfg(TrialId id) {
+  return {{"lr", 0.01 * static_cast<double>(id)}, {"note", "x"}, {"p,q", 3}};
+}
+
+// Records in the shape hpo-run writes them.
+void Finished(const Campaign& c, TrialId id, double metric, json config = nullptr) {
+  const auto& L = c.layout();
+  Record r = {{"trial_id", id},
+              {"state", "finished"},
+              {"config", config.is_null() ? Cfg(id) : config},
+              {"attempt", 1},
+              {"history", json::array()},
+              {"error", metric},
+              {"additional_info",
+               {{"exit_code", 0},
+                {"host", "n1"},
+                {"attempt", 1},
+                {"restart_count", 0},
+                {"start_time", 100.0 + id},
+                {"end_time", 101.5 + id},
+                {"training_time", 1.5},
+                {"stdout", L.trial_stdout(id).string()},
+                {"stderr", L.trial_stderr(id).string()}}}};
+  c.Write(TrialState::kFinished, id, r);
+}
+
+void Failed(const Campaign& c, TrialId id, const std::string& reason) {
+  Record r = {{"trial_id", id},
+              {"state", "failed"},
+              {"config", Cfg(id)},
+              {"attempt", 1},
+              {"reason", reason},
+              {"history", json::array({{{"attempt", 1}, {"state", "failed"}, {"reason", reason}}})},
+              {"additional_info",
+               {{"exit_code", 1},
+                {"host", "n2"},
+                {"attempt", 1},
+                {"start_time", 200.0},
+                {"end_time", 202.0},
+                {"training_time", 2.0}}}};
+  c.Write(TrialState::kFailed, id, r);
+}
+
+void Running(const Campaign& c, TrialId id, const json& runner) {
+  Record r = {{"trial_id", id}, {"state", "running"},       {"config", Cfg(id)},
+              {"attempt", 1},   {"history", json::array()}, {"runner", runner}};
+  c.Write(TrialState::kRunning, id, r);
+}
+
+// Sets the modification time of `p` `seconds` into the past.
+void Age(const fs::path& p, double seconds) {
+  struct timeval now;
+  ::gettimeofday(&now, nullptr);
+  struct timeval tv[2];
+  tv[0].tv_sec = tv[1].tv_sec = now.tv_sec - static_cast<time_t>(seconds);
+  tv[0].tv_usec = tv[1].tv_usec = 0;
+  REQUIRE(::utimes(p.c_str(), tv) == 0);
+}
+
+// A pid that has just exited (and was reaped): no process has it.
+long DeadPid() {
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) ::_exit(0);
+  int status;
+  ::waitpid(pid, &status, 0);
+  return pid;
+}
+
+hpo::CollectSummary Run(const Campaign& c, hpo::JobStateSource* slurm = nullptr) {
+  hpo::CollectOptions opt;
+  opt.slurm = slurm;
+  return hpo::Collect(c, opt);
+}
+
+// SLURM as collect sees it: a fixed answer, and every question recorded.
+class FakeJobs : public hpo::JobStateSource {
+ public:
+  std::optional<std::map<std::string, hpo::JobState>> answer;
+  std::vector<std::vector<std::string>> asked;
+  std::optional<std::map<std::string, hpo::JobState>> Query(
+      const std::vector<std::string>& ids) override {
+    asked.push_back(ids);
+    return answer;
+  }
+};
+
+std::vector<fs::path> Segments(const Campaign& c) {
+  std::vector<fs::path> out;
+  for (const auto& n : t::ListDir(c.layout().index_dir()))
+    out.push_back(c.layout().index_dir() / n);
+  return out;
+}
+
+std::string FailedReason(const Campaign& c, TrialId id) {
+  auto r = c.Read(TrialState::kFailed, id);
+  return r ? r->value("reason", "") : "<not failed>";
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("unit");
+
+TEST_CASE("collect counts every state and finds the best with ties going to the lower id") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 3, 0.2);
+  Finished(c, 1, 0.2);
+  Finished(c, 2, 0.3);
+  Finished(c, 0, 0.25);
+  Failed(c, 7, "boom");
+  c.AddPending(9, Cfg(9));
+  c.AddPending(4, Cfg(4));
+  Running(c, 5, {{"host", "elsewhere"}, {"pid", 1}, {"start_time", hpo::NowSeconds()}});
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.counts[TrialState::kFinished] == 4);
+  CHECK(s.counts[TrialState::kFailed] == 1);
+  CHECK(s.counts[TrialState::kPending] == 2);
+  CHECK(s.counts[TrialState::kRunning] == 1);
+  CHECK(s.n_trials == 10);
+  CHECK(s.lost == 0);
+  CHECK(s.best_id == 1);
+  CHECK(s.best_metric == 0.2);
+  CHECK(s.best_config == Cfg(1));
+  REQUIRE(s.rows.size() == 8);
+  for (size_t i = 1; i < s.rows.size(); ++i) CHECK(s.rows[i - 1].id < s.rows[i].id);
+  std::string text = hpo::FormatSummary(c, s);
+  CHECK(text.find(c.layout().root().string() +
+                  ": 10 trials: 4 finished, 1 running, 2 pending, 1 failed\n") == 0);
+  CHECK(text.find("best error 0.2 (trial 1): " + Cfg(1).dump()) != std::string::npos);
+}
+
+TEST_CASE("in max mode the largest metric wins and ties still go to the lower id") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir, "max");
+  Finished(c, 6, 0.9);
+  Finished(c, 4, 0.9);
+  Finished(c, 5, 0.95 - 0.5);
+  Finished(c, 8, -3);
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.best_id == 4);
+  CHECK(s.best_metric == 0.9);
+  CHECK(s.n_trials == 9);
+  json fr = json::parse(t::ReadText(c.layout().final_results()));
+  CHECK(fr["mode"] == "max");
+  CHECK(fr["best_trial_id"] == 4);
+  CHECK(hpo::Better(2, 1, hpo::Mode::kMax));
+  CHECK_FALSE(hpo::Better(1, 1, hpo::Mode::kMax));
+  CHECK(hpo::Better(1, 2, hpo::Mode::kMin));
+  CHECK_FALSE(hpo::Better(1, 1, hpo::Mode::kMin));
+}
+
+TEST_CASE("an empty campaign has no best trial and writes no best_config.json") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  c.AddPending(0, Cfg(0));
+  hpo::CollectSummary s = Run(c);
+  CHECK_FALSE(s.best_id.has_value());
+  CHECK(s.n_trials == 1);
+  json fr = json::parse(t::ReadText(c.layout().final_results()));
+  CHECK(fr["best_trial_id"].is_null());
+  CHECK(fr["best_error"].is_null());
+  CHECK(fr["best_config"].is_null());
+  CHECK_FALSE(fs::exists(c.layout().best_config()));
+  CHECK(hpo::FormatSummary(c, s).find("no finished trial yet") != std::string::npos);
+}
+
+TEST_CASE("the output files hold the summary and quote CSV fields that need it") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.25, {{"lr", 0.5}, {"note", "say \"hi\", ok"}, {"p,q", 3}});
+  Finished(c, 2, 0.125, {{"lr", 0.75}, {"note", "line1\nline2"}, {"p,q", 4}});
+  Failed(c, 1, "exit code 1, see\nthe log");
+  c.AddPending(5, Cfg(5));
+  hpo::CollectSummary s = Run(c);
+
+  json fr = json::parse(t::ReadText(c.layout().final_results()));
+  CHECK(fr["best_trial_id"] == 2);
+  CHECK(fr["best_error"] == 0.125);
+  CHECK(fr["best_config"] == json{{"lr", 0.75}, {"note", "line1\nline2"}, {"p,q", 4}});
+  CHECK(fr["metric"] == "error");
+  CHECK(fr["mode"] == "min");
+  CHECK(fr["n_trials"] == 6);
+  CHECK(fr["counts"] == json{{"pending", 1}, {"running", 0}, {"finished", 2}, {"failed", 1}});
+  CHECK(fr["updated_at"].is_number());
+  CHECK(json::parse(t::ReadText(c.layout().best_config())) == fr["best_config"]);
+
+  std::string csv = t::ReadText(c.layout().results_csv());
+  CHECK(
+      csv ==
+      "trial_id,state,error,training_time,attempt,host,start_time,end_time,reason,lr,note,\"p,q\"\n"
+      "0,finished,0.25,1.5,1,n1,100.0,101.5,,0.5,\"say \"\"hi\"\", ok\",3\n"
+      "1,failed,,2.0,1,n2,200.0,202.0,\"exit code 1, see\nthe log\",0.01,x,3\n"
+      "2,finished,0.125,1.5,1,n1,102.0,103.5,,0.75,\"line1\nline2\",4\n");
+  CHECK(t::ListDir(c.layout().tmp_dir()).empty());
+
+  // Written again by the next collect, not appended to.
+  Run(c);
+  CHECK(t::ReadText(c.layout().results_csv()) == csv);
+}
+
+TEST_CASE("a second collect takes indexed results from the index and parses only new files") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Finished(c, 1, 0.4);
+  hpo::CollectSummary first = Run(c);
+  CHECK(first.best_id == 1);
+  CHECK(Segments(c).size() == 1);
+
+  // The indexed file changes behind the index's back; a new result appears.
+  Finished(c, 1, 0.9);
+  Finished(c, 2, 0.45);
+  hpo::CollectSummary second = Run(c);
+  CHECK(second.best_id == 1);
+  CHECK(second.best_metric == 0.4);  // from the index, not the rewritten file
+  REQUIRE(second.rows.size() == 3);
+  CHECK(second.rows[2].metric == 0.45);  // the new file was read
+  CHECK(Segments(c).size() == 2);
+
+  // Nothing new: no new segment.
+  Run(c);
+  CHECK(Segments(c).size() == 2);
+
+  // Without the index every file is parsed again: now the rewritten value counts.
+  fs::remove_all(c.layout().index_dir());
+  Campaign reopened = Campaign::Open(c.layout().root());
+  hpo::CollectSummary third = Run(reopened);
+  CHECK(third.best_id == 2);
+  CHECK(third.rows[1].metric == 0.9);
+}
+
+TEST_CASE("deleting the index gives the same summary and outputs") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  for (TrialId i = 0; i < 20; ++i) Finished(c, i, 1.0 / static_cast<double>(i + 3));
+  Failed(c, 20, "bad");
+  Run(c);  // builds the index
+  hpo::CollectSummary indexed = Run(c);
+  std::string csv = t::ReadText(c.layout().results_csv());
+  std::string best = t::ReadText(c.layout().best_config());
+  fs::remove_all(c.layout().index_dir());
+  Campaign reopened = Campaign::Open(c.layout().root());
+  hpo::CollectSummary fresh = Run(reopened);
+  CHECK(fresh.counts == indexed.counts);
+  CHECK(fresh.n_trials == indexed.n_trials);
+  CHECK(fresh.best_id == indexed.best_id);
+  CHECK(fresh.best_metric == indexed.best_metric);
+  CHECK(fresh.best_config == indexed.best_config);
+  CHECK(t::ReadText(c.layout().results_csv()) == csv);
+  CHECK(t::ReadText(c.layout().best_config()) == best);
+}
+
+TEST_CASE("index segments are merged before there are more than eight") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  size_t most = 0;
+  bool merged = false;
+  for (TrialId i = 0; i < 12; ++i) {
+    Finished(c, i, 1.0 + static_cast<double>(i));
+    size_t before = Segments(c).size();
+    hpo::CollectSummary s = Run(c);
+    size_t after = Segments(c).size();
+    most = std::max(most, after);
+    merged |= after < before;
+    CHECK(s.counts[TrialState::kFinished] == i + 1);
+    CHECK(s.best_id == 0);
+  }
+  CHECK(most <= 8);
+  CHECK(merged);
+}
+
+TEST_CASE("an indexed result whose file is gone is not counted") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.1);
+  Finished(c, 1, 0.2);
+  Run(c);
+  hpo::RemoveFile(c.layout().trial_file(TrialState::kFinished, 0));
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.counts[TrialState::kFinished] == 1);
+  CHECK(s.best_id == 1);
+}
+
+TEST_CASE("a running trial whose runner pid on this host is gone is settled as failed") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  long pid = DeadPid();
+  Running(c, 5,
+          {{"host", hpo::HostName()},
+           {"pid", pid},
+           {"start_time", hpo::NowSeconds()},
+           {"restart_count", 0}});
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.lost == 1);
+  CHECK(c.List(TrialState::kRunning).empty());
+  Record r = c.Read(TrialState::kFailed, 5).value();
+  std::string want =
+      "lost: runner pid " + std::to_string(pid) + " on " + hpo::HostName() + " is gone";
+  CHECK(r["reason"] == want);
+  CHECK(r["state"] == "failed");
+  CHECK_FALSE(r.contains("runner"));
+  CHECK(r["additional_info"]["host"] == hpo::HostName());
+  CHECK(r["additional_info"]["pid"] == pid);
+  CHECK(r["additional_info"]["attempt"] == 1);
+  REQUIRE(r["history"].size() == 1);
+  CHECK(r["history"][0]["reason"] == want);
+  CHECK(r["history"][0]["state"] == "failed");
+  CHECK(s.counts[TrialState::kFailed] == 1);
+  CHECK(hpo::FormatSummary(c, s).find("(1 newly settled as failed)") != std::string::npos);
+  // Settled once: the next collect finds nothing new to settle.
+  CHECK(Run(c).lost == 0);
+}
+
+TEST_CASE(
+    "a running trial whose runner is alive on this host is left alone even with an old lease") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  long self = static_cast<long>(::getpid());
+  auto ticks = hpo::ProcessStartTicks(::getpid());
+  REQUIRE(ticks.has_value());
+  Running(c, 1, {{"host", hpo::HostName()}, {"pid", self}, {"pid_start", *ticks}});
+  Age(c.layout().trial_file(TrialState::kRunning, 1), 3600);
+  // The same pid with another start time is another process: the runner is gone.
+  Running(c, 2, {{"host", hpo::HostName()}, {"pid", self}, {"pid_start", *ticks + 1}});
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.lost == 1);
+  CHECK(c.List(TrialState::kRunning) == std::vector<TrialId>{1});
+  CHECK(FailedReason(c, 2).find("lost: runner pid " + std::to_string(self)) == 0);
+}
+
+TEST_CASE(
+    "a running SLURM trial is settled with the state SLURM reports and left alone while queued or "
+    "running") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  struct Case {
+    TrialId id;
+    std::string job, state, reason;
+    std::string expect;  // "" = left in running/
+  };
+  const std::vector<Case> cases = {
+      {1, "71", "CANCELLED", "None",
+       "CANCELLED: SLURM job 71 ended before the trial recorded a result"},
+      {2, "72", "TIMEOUT", "TimeLimit",
+       "TIMEOUT (TimeLimit): SLURM job 72 ended before the trial recorded a result"},
+      {3, "73", "NODE_FAIL", "NodeDown",
+       "NODE_FAIL (NodeDown): SLURM job 73 ended before the trial recorded a result"},
+      {4, "74", "CANCELLED by 1000", "", "CANCELLED by 1000: SLURM job 74 ended"},
+      {5, "75", "COMPLETED", "None", "COMPLETED: SLURM job 75 ended"},
+      {6, "76", "PENDING", "BeginTime", ""},
+      {7, "77", "RUNNING", "None", ""},
+      {8, "78", "REQUEUED", "None", ""},
+  };
+  FakeJobs slurm;
+  slurm.answer.emplace();
+  for (const auto& k : cases) {
+    Running(c, k.id,
+            {{"host", "node-far"},
+             {"pid", 12345},
+             {"slurm_job_id", k.job},
+             {"start_time", hpo::NowSeconds()}});
+    (*slurm.answer)[k.job] = hpo::JobState{k.state, k.reason};
+    // Queued or running jobs hold their trials even when the lease looks expired (a job
+    // requeued and waiting renews nothing).
+    Age(c.layout().trial_file(TrialState::kRunning, k.id), 3600);
+  }
+  // The runner saw the end coming and said so; the reason keeps it.
+  Record ending = c.Read(TrialState::kRunning, 1).value();
+  ending["runner"]["ending"] = {{"signal", "SIGTERM"}, {"trial", "killed by SIGTERM"}};
+  c.Write(TrialState::kRunning, 1, ending);
+
+  hpo::CollectSummary s = Run(c, &slurm);
+  REQUIRE(slurm.asked.size() == 1);  // SLURM asked once for all of them
+  std::vector<std::string> asked = slurm.asked[0];
+  std::sort(asked.begin(), asked.end());
+  CHECK(asked == std::vector<std::string>{"71", "72", "73", "74", "75", "76", "77", "78"});
+  CHECK(s.lost == 5);
+  for (const auto& k : cases) {
+    CAPTURE(k.state);
+    if (k.expect.empty()) {
+      CHECK(c.Find(k.id) == TrialState::kRunning);
+    } else {
+      CHECK(c.Find(k.id) == TrialState::kFailed);
+      CHECK(FailedReason(c, k.id).rfind(k.expect, 0) == 0);
+    }
+  }
+  CHECK(FailedReason(c, 1) ==
+        "CANCELLED: SLURM job 71 ended before the trial recorded a result; the runner saw SIGTERM");
+}
+
+TEST_CASE("a SLURM trial whose job is unknown or unaskable is judged by its lease") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  auto running = [&](TrialId id, double age) {
+    Running(c, id,
+            {{"host", "node-far"}, {"pid", 4242}, {"slurm_job_id", std::to_string(900 + id)}});
+    if (age > 0) Age(c.layout().trial_file(TrialState::kRunning, id), age);
+  };
+  {
+    FakeJobs unknown;  // SLURM answers, but knows none of these jobs (long purged)
+    unknown.answer.emplace();
+    running(1, 0);     // fresh lease
+    running(2, 3600);  // expired lease
+    running(3, 3600);  // old record, but a fresh heartbeat renews the lease
+    fs::create_directories(c.layout().trial_dir(3));
+    t::WriteText(c.layout().trial_heartbeat(3), "");
+    hpo::CollectSummary s = Run(c, &unknown);
+    CHECK(unknown.asked.size() == 1);
+    CHECK(s.lost == 1);
+    CHECK(c.Find(1) == TrialState::kRunning);
+    CHECK(c.Find(3) == TrialState::kRunning);
+    std::string reason = FailedReason(c, 2);
+    CHECK(reason.rfind("lost: no lease renewal for 3", 0) == 0);
+    CHECK(reason.find(" s from node-far; SLURM no longer knows job 902") != std::string::npos);
+  }
+  {
+    FakeJobs unaskable;  // squeue failed: nullopt
+    running(4, 0);
+    running(5, 3600);
+    hpo::CollectSummary s = Run(c, &unaskable);
+    CHECK(s.lost == 1);
+    CHECK(c.Find(4) == TrialState::kRunning);
+    CHECK(FailedReason(c, 5).find("; SLURM could not be asked about job 905") != std::string::npos);
+  }
+  {
+    // No SLURM at all (hpo-collect --no-slurm): the same as not askable.
+    running(6, 0);
+    running(7, 3600);
+    hpo::CollectSummary s = Run(c, nullptr);
+    CHECK(s.lost == 1);
+    CHECK(c.Find(6) == TrialState::kRunning);
+    CHECK(FailedReason(c, 7).find("SLURM could not be asked about job 907") != std::string::npos);
+  }
+}
+
+TEST_CASE("a local trial of another host is lost only when its lease expired") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Running(c, 1, {{"host", "other-host"}, {"pid", 77}});
+  Running(c, 2, {{"host", "other-host"}, {"pid", 78}});
+  Age(c.layout().trial_file(TrialState::kRunning, 2), 61);
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.lost == 1);
+  CHECK(c.Find(1) == TrialState::kRunning);
+  CHECK(FailedReason(c, 2).rfind("lost: no lease renewal for 6", 0) == 0);
+  CHECK(FailedReason(c, 2).find("s from other-host") != std::string::npos);
+}
+
+TEST_CASE("a running record that already says finished is completed into results") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  // hpo-run crashed between rewriting its record and the link into results/.
+  Record r = {{"trial_id", 3},
+              {"state", "finished"},
+              {"config", Cfg(3)},
+              {"attempt", 1},
+              {"history", json::array()},
+              {"error", 0.05},
+              {"additional_info", {{"host", hpo::HostName()}, {"pid", DeadPid()}}}};
+  c.Write(TrialState::kRunning, 3, r);
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.lost == 0);
+  CHECK(c.List(TrialState::kRunning).empty());
+  CHECK(c.Read(TrialState::kFinished, 3).value() == r);
+  CHECK(s.best_id == 3);
+  CHECK(s.counts[TrialState::kFinished] == 1);
+}
+
+TEST_CASE("a just claimed record that still says pending is not handed back") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  c.AddPending(4, Cfg(4));
+  REQUIRE(c.Move(4, TrialState::kPending, TrialState::kRunning) == hpo::Outcome::kDone);
+  hpo::CollectSummary s = Run(c);
+  CHECK(c.Find(4) == TrialState::kRunning);
+  CHECK_FALSE(fs::exists(c.layout().trial_file(TrialState::kPending, 4)));
+  CHECK(s.counts[TrialState::kRunning] == 1);
+}
+
+TEST_CASE("a lost runner whose trial was published meanwhile is not failed") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 2, 0.3);
+  Running(c, 2, {{"host", hpo::HostName()}, {"pid", DeadPid()}});
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.lost == 0);
+  CHECK_FALSE(fs::exists(c.layout().trial_file(TrialState::kFailed, 2)));
+  CHECK(s.counts[TrialState::kFinished] == 1);
+  CHECK(s.counts[TrialState::kRunning] == 0);
+}
+
+TEST_CASE("a record with fields of the wrong type does not stop a collect") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Failed(c, 1, "boom");
+  t::WriteText(c.layout().trial_file(TrialState::kFailed, 2),
+               R"({"state": "failed", "attempt": "two"})");
+  t::WriteText(c.layout().trial_file(TrialState::kRunning, 3),
+               R"({"state": "running", "runner": {"host": "h", "pid": "x"}})");
+  t::WriteText(c.layout().trial_file(TrialState::kFinished, 4),
+               R"({"error": 0.1, "config": "lr=1"})");
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.best_id == 0);
+  CHECK(s.counts[TrialState::kFinished] == 1);
+  CHECK(s.counts[TrialState::kFailed] == 1);
+  CHECK(fs::exists(c.layout().final_results()));
+  // Left where they are for a person to look at.
+  CHECK(fs::exists(c.layout().trial_file(TrialState::kRunning, 3)));
+  CHECK(fs::exists(c.layout().trial_file(TrialState::kFailed, 2)));
+  t::RunResult r = t::RunProgram(
+      {t::ToolPath("hpo-collect").string(), "--no-slurm", c.layout().root().string()}, dir.path());
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.err.find("runner.pid: expected an integer") != std::string::npos);
+}
+
+TEST_CASE("hpo-collect prints the summary and writes the outputs") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Finished(c, 1, 0.25);
+  std::string root = c.layout().root().string();
+  t::RunResult r =
+      t::RunProgram({t::ToolPath("hpo-collect").string(), "--no-slurm", root}, dir.path());
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == root +
+                     ": 2 trials: 2 finished, 0 running, 0 pending, 0 failed\n"
+                     "best error 0.25 (trial 1): " +
+                     Cfg(1).dump() + "\n");
+  CHECK(fs::exists(c.layout().final_results()));
+  CHECK(fs::exists(c.layout().results_csv()));
+  t::RunResult q =
+      t::RunProgram({t::ToolPath("hpo-collect").string(), "--no-slurm", "-q", root}, dir.path());
+  CHECK(q.exit_code == 0);
+  CHECK(q.out.empty());
+  t::RunResult none =
+      t::RunProgram({t::ToolPath("hpo-collect").string(), (dir / "nope").string()}, dir.path());
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.rfind("hpo-collect: error: " + (dir / "nope").string(), 0) == 0);
+}
+
+TEST_SUITE_END();
