@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "atomic_file.hpp"
@@ -40,7 +41,12 @@ json IndexLine(const TrialRow& r) {
 }
 
 std::optional<TrialRow> RowFromIndex(const json& j) {
-  if (!j.is_object() || !j.contains("trial_id") || !j.contains("m") || !j["m"].is_number())
+  // A damaged cache line is skipped (its file is parsed again), never fatal.
+  if (!j.is_object() || !j.contains("trial_id") || !j["trial_id"].is_number_integer() ||
+      !j.contains("m") || !j["m"].is_number() ||
+      (j.contains("config") && !j["config"].is_object()) ||
+      (j.contains("info") && !j["info"].is_object()) ||
+      (j.contains("attempt") && !j["attempt"].is_number_integer()))
     return std::nullopt;
   TrialRow r;
   r.id = j["trial_id"].get<TrialId>();
@@ -52,16 +58,19 @@ std::optional<TrialRow> RowFromIndex(const json& j) {
   return r;
 }
 
-TrialRow RowFromRecord(TrialId id, TrialState state, const Record& rec, const std::string& metric) {
+TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::string& metric) {
   TrialRow r;
   r.id = id;
   r.state = state;
-  r.config = rec.value("config", json::object());
-  r.attempt = rec.value("attempt", 1);
-  if (state == TrialState::kRunning) r.info = rec.value("runner", json::object());
-  else r.info = rec.value("additional_info", json::object());
+  auto take = [&](const char* key) {
+    auto it = rec.find(key);
+    return it != rec.end() && it->is_object() ? std::move(*it) : json::object();
+  };
+  r.config = take("config");
+  r.info = take(state == TrialState::kRunning ? "runner" : "additional_info");
+  if (auto it = rec.find("attempt"); it != rec.end() && it->is_number_integer()) r.attempt = it->get<int>();
   if (auto it = rec.find(metric); it != rec.end() && it->is_number()) r.metric = it->get<double>();
-  r.reason = rec.value("reason", "");
+  if (auto it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
   return r;
 }
 
@@ -83,7 +92,6 @@ std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
   const Layout& L = campaign.layout();
   const std::string& metric = campaign.config().hpo.metric;
   std::vector<TrialId> ids = campaign.List(TrialState::kFinished);
-  std::set<TrialId> present(ids.begin(), ids.end());
   std::unordered_map<TrialId, TrialRow> known;
   known.reserve(ids.size());
   std::vector<fs::path> segments = Segments(L);
@@ -95,31 +103,61 @@ std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
       Warning(std::string("ignoring index segment: ") + e.what());
     }
     if (!text) continue;  // merged away by another collect: the files are parsed instead
-    std::istringstream in(*text);
-    std::string line;
-    while (std::getline(in, line)) {
-      auto row = RowFromIndex(json::parse(line, nullptr, false));
-      if (row && present.count(row->id)) known.emplace(row->id, std::move(*row));
+    std::string_view all(*text);
+    for (size_t pos = 0; pos < all.size();) {
+      size_t nl = all.find('\n', pos);
+      if (nl == std::string_view::npos) nl = all.size();
+      std::string_view line = all.substr(pos, nl - pos);
+      pos = nl + 1;
+      auto row = RowFromIndex(json::parse(line.begin(), line.end(), nullptr, false));
+      if (row && std::binary_search(ids.begin(), ids.end(), row->id))
+        known.emplace(row->id, std::move(*row));
     }
   }
+  std::vector<TrialId> todo;
+  for (TrialId id : ids)
+    if (!known.count(id)) todo.push_back(id);
+  // A cold scan reads and parses every result: split it over two threads (the cost is system
+  // calls and JSON parsing, both per file and independent).
+  struct Part {
+    std::vector<TrialRow> rows;
+    std::vector<std::string> warnings;
+  };
+  auto parse = [&](size_t begin, size_t end, Part& part) {
+    for (size_t i = begin; i < end; ++i) {
+      TrialId id = todo[i];
+      std::optional<Record> rec;
+      try {
+        rec = campaign.Read(TrialState::kFinished, id);
+      } catch (const Error& e) {
+        part.warnings.push_back(std::string("skipping unreadable result: ") + e.what());
+        continue;
+      }
+      if (!rec) continue;
+      TrialRow row = RowFromRecord(id, TrialState::kFinished, std::move(*rec), metric);
+      if (!row.metric) {
+        part.warnings.push_back(L.trial_file(TrialState::kFinished, id).string() +
+                                " has no numeric \"" + metric + "\"; skipped");
+        continue;
+      }
+      part.rows.push_back(std::move(row));
+    }
+  };
+  Part parts[2];
+  if (todo.size() >= 512) {
+    std::thread second(parse, todo.size() / 2, todo.size(), std::ref(parts[1]));
+    parse(0, todo.size() / 2, parts[0]);
+    second.join();
+  } else {
+    parse(0, todo.size(), parts[0]);
+  }
   std::vector<TrialRow> fresh;
-  for (TrialId id : ids) {
-    if (known.count(id)) continue;
-    std::optional<Record> rec;
-    try {
-      rec = campaign.Read(TrialState::kFinished, id);
-    } catch (const Error& e) {
-      Warning(std::string("skipping unreadable result: ") + e.what());
-      continue;
+  for (auto& part : parts) {
+    for (const auto& w : part.warnings) Warning(w);
+    for (auto& row : part.rows) {
+      fresh.push_back(row);
+      known.emplace(row.id, std::move(row));
     }
-    if (!rec) continue;
-    TrialRow row = RowFromRecord(id, TrialState::kFinished, *rec, metric);
-    if (!row.metric) {
-      Warning(L.trial_file(TrialState::kFinished, id).string() + " has no numeric \"" + metric + "\"; skipped");
-      continue;
-    }
-    fresh.push_back(row);
-    known.emplace(id, std::move(row));
   }
   std::vector<TrialRow> rows;
   rows.reserve(known.size());
@@ -155,6 +193,17 @@ double InodeChangeAge(const fs::path& p, double now) {
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) return -1;
   return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
+}
+
+// Publishes `text` unless the file already holds exactly it: a collect with nothing new
+// rewrites (and fsyncs) nothing big.
+void WriteIfChanged(const fs::path& path, const std::string& text, const fs::path& tmp) {
+  try {
+    if (auto old = ReadFile(path, text.size()); old && *old == text) return;
+  } catch (const Error&) {
+    // larger, unreadable or not a regular file: replace it
+  }
+  WriteFileAtomic(path, text, Publish::kReplace, tmp);
 }
 
 bool IsTerminal(const std::string& state) {
@@ -282,7 +331,7 @@ std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
         r.state = at;
         rows.push_back(r);
       } else if (rec) {
-        rows.push_back(RowFromRecord(id, at, *rec, metric));
+        rows.push_back(RowFromRecord(id, at, std::move(*rec), metric));
       }
     }
   }
@@ -382,8 +431,8 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
       {"updated_at", NowSeconds()}};
   WriteFileAtomic(L.final_results(), final_results.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
   if (sum.best_id)
-    WriteFileAtomic(L.best_config(), sum.best_config.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
-  WriteFileAtomic(L.results_csv(), Csv(campaign, sum.rows), Publish::kReplace, L.tmp_dir());
+    WriteIfChanged(L.best_config(), sum.best_config.dump(2) + "\n", L.tmp_dir());
+  WriteIfChanged(L.results_csv(), Csv(campaign, sum.rows), L.tmp_dir());
   return sum;
 }
 
