@@ -85,11 +85,23 @@ double NowSeconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+// Absolute and without "." or ".." parts ("make -C DIR" runs tools on "."), but symlinks in
+// the path are kept as the user wrote them.
+fs::path CanonicalRoot(const fs::path& dir) {
+  fs::path p = fs::absolute(dir).lexically_normal();
+  std::string s = p.string();
+  while (s.size() > 1 && (s.back() == '/' || (s.size() > 2 && s.compare(s.size() - 2, 2, "/.") == 0)))
+    s.pop_back();
+  return s;
+}
+}  // namespace
+
 Campaign::Campaign(Layout layout, Config config, fs::path workdir)
     : layout_(std::move(layout)), config_(std::move(config)), workdir_(std::move(workdir)) {}
 
 Campaign Campaign::Open(const fs::path& dir) {
-  Layout layout(fs::absolute(dir));
+  Layout layout(CanonicalRoot(dir));
   auto text = ReadFile(layout.config_file(), 1 << 20);
   if (!text)
     throw UsageError(dir.string() + ": not a campaign directory (no campaign.yaml); create it "
@@ -107,7 +119,7 @@ Campaign Campaign::Open(const fs::path& dir) {
 
 Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::path& workdir,
                           Force force) {
-  Layout layout(fs::absolute(dir));
+  Layout layout(CanonicalRoot(dir));
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
   nlohmann::json identity = {{"fingerprint", config.Fingerprint()},
                              {"workdir", fs::absolute(workdir).string()},

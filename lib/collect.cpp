@@ -402,6 +402,16 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     }
   }
 
+  // Temp files of writers killed mid-write are never read; drop those older than a day (a
+  // write takes milliseconds, so nothing alive is that old).
+  {
+    boost::system::error_code ec;
+    for (fs::directory_iterator it(L.tmp_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+      double age = FileAge(it->path(), now);
+      if (age > 86400 && !fs::is_symlink(it->path())) RemoveFile(it->path());
+    }
+  }
+
   // 2. Scan.
   sum.rows = ScanCampaign(campaign);
   for (TrialState s : kAllStates) sum.counts[s] = 0;

@@ -12,7 +12,7 @@ build=(cmake g++ make pkg-config libyaml-cpp-dev libboost-filesystem-dev
        libboost-program-options-dev doctest-dev nlohmann-json3-dev)
 demo=(python3 python3-sklearn)
 test=(python3-pandas python3-matplotlib python3-pil slurmctld slurmd slurm-client munge
-      chromium libxml2-utils procps psmisc)
+      chromium fonts-dejavu-core libxml2-utils procps psmisc strace)
 bench=(python3-optuna hyperfine)
 
 case "$level" in

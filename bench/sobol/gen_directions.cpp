@@ -188,60 +188,67 @@ bool SquareBalanced(const Rows& a, const Rows& b, int h) {
 // ---- Search -------------------------------------------------------------------------------
 
 struct Options {
-  size_t dims = 32;       // table size, dimension 0 included
-  int max_m = 16;         // t-values of the first 2^1 .. 2^max_m points
-  int heavy_m = 12;       // m <= heavy_m weighs heavy_w times more
-  u64 heavy_w = 2;
-  u64 budget = 1 << 15;   // candidates per dimension beyond which they are sampled
-  double decay = 1.0;     // experimental: w(m) *= decay^(max_m - m)
-  int pen_base = 4;       // experimental: penalty pen_base^t - 1
-  u64 square = 0;         // experimental: penalty per unbalanced square grid
-  int minimax_m = 0;      // experimental: first minimise the max t over m <= minimax_m
-  std::string out;        // header to write
-  bool report = false;    // print the quality of the hash rule and of the table
+  size_t dims = 32;      // table size, dimension 0 included
+  int max_m = 16;        // t-values of the first 2^1 .. 2^max_m points count
+  int minimax_m = 12;    // the worst t over m <= minimax_m comes first
+  int joint = 8;         // dimensions 2 .. joint-1 are searched jointly
+  u64 budget = 1 << 15;  // candidates per dimension beyond which they are sampled
+  std::string out;       // header to write
+  bool report = false;   // print the quality of the hash rule and of the table
 };
 
 struct Table {
-  std::vector<u64> polys;               // per dimension (0 for dimension 0)
-  std::vector<std::vector<u64>> init;   // m_1..m_s per dimension
+  std::vector<u64> polys;              // per dimension (0 for dimension 0)
+  std::vector<std::vector<u64>> init;  // m_1..m_s per dimension
   std::vector<Rows> rows;
 };
 
-u64 Penalty(int t, int base) {
-  u64 p = 1;
-  for (int i = 0; i < t; ++i) p *= base;
-  return p - 1;
-}
-
-// Cost of a candidate: the largest t over the pairs and m <= minimax_m (0: not used), then
-// the weighted sum; compared lexicographically.
+// Cost of a set of 2-D projections, compared lexicographically; every part only grows as
+// projections are added, which lets a search stop a candidate as soon as it cannot win.
 struct CostValue {
-  int max_t = 0;
-  u64 sum = 0;
+  int max_t = 0;      // largest t over m <= minimax_m
+  int squares = 0;    // unbalanced 2^h x 2^h grids for the first 2^(2h) points, 2h <= max_m
+  u64 sum = 0;        // sum of w(m) (4^t - 1), w = 2 for m <= minimax_m, 1 above
   bool operator<(const CostValue& o) const {
-    return max_t != o.max_t ? max_t < o.max_t : sum < o.sum;
+    if (max_t != o.max_t) return max_t < o.max_t;
+    if (squares != o.squares) return squares < o.squares;
+    return sum < o.sum;
+  }
+  CostValue& operator+=(const CostValue& o) {
+    max_t = std::max(max_t, o.max_t);
+    squares += o.squares;
+    sum += o.sum;
+    return *this;
   }
 };
 
-// Cost of a candidate against the chosen dimensions, stopping as soon as it cannot beat
-// `limit` (both parts only grow). The pair that ended the last evaluation is tried first
-// (`first`), which ends most candidates after one pair.
+constexpr CostValue kInfinite{1 << 30, 0, 0};
+
+// Adds the cost of the projection on (a, b) to `cost`; false as soon as it is no longer
+// below `limit`.
+bool AddPairCost(const Rows& a, const Rows& b, const Options& opt, const CostValue& limit,
+                 CostValue& cost) {
+  for (int m = 1; m <= opt.max_m; ++m) {
+    int t = TValue(a, b, m);
+    if (!t) continue;
+    if (m <= opt.minimax_m) cost.max_t = std::max(cost.max_t, t);
+    if (m % 2 == 0 && !SquareBalanced(a, b, m / 2)) ++cost.squares;  // (t = 0: balanced)
+    cost.sum += (m <= opt.minimax_m ? 2 : 1) * ((u64{1} << (2 * t)) - 1);
+    if (!(cost < limit)) return false;
+  }
+  return true;
+}
+
+// Cost of a candidate against the chosen dimensions, stopping once it cannot beat `limit`.
+// The pair that stopped the last candidate is tried first (`first`): most stop after it.
 CostValue Cost(const Rows& cand, const std::vector<Rows>& prev, const Options& opt,
                const CostValue& limit, size_t& first) {
   CostValue cost;
   for (size_t n = 0; n < prev.size(); ++n) {
     size_t k = (first + n) % prev.size();
-    for (int m = 1; m <= opt.max_m; ++m) {
-      int t = TValue(prev[k], cand, m);
-      if (!t) continue;
-      if (m <= opt.minimax_m) cost.max_t = std::max(cost.max_t, t);
-      if (opt.square && m % 2 == 0 && !SquareBalanced(prev[k], cand, m / 2)) cost.sum += opt.square;
-      u64 w = static_cast<u64>(std::pow(opt.decay, opt.max_m - m) + 0.5);
-      cost.sum += (m <= opt.heavy_m ? opt.heavy_w : 1) * w * Penalty(t, opt.pen_base);
-      if (!(cost < limit)) {
-        first = k;
-        return cost;
-      }
+    if (!AddPairCost(prev[k], cand, opt, limit, cost)) {
+      first = k;
+      break;
     }
   }
   return cost;
@@ -258,21 +265,105 @@ std::vector<u64> Candidate(u64 index, int s) {
   return m;
 }
 
+u64 CandidateCount(int s) { return u64{1} << (s * (s - 1) / 2); }
+
+// Dimensions 2 .. J-1 all at once: every combination of their candidates (few: degrees <= 5
+// for J = 8), by depth-first branch and bound on the cost of all pairs among dimensions
+// 0 .. J-1. Greedy choice is myopic where dimensions have so few candidates.
+struct Joint {
+  const Options& opt;
+  size_t J;
+  std::vector<std::vector<Rows>> cands;  // per dimension
+  // pair[j][k][cj * cands[k].size() + ck]: cost of the projection (k, j), k < j.
+  std::vector<std::vector<std::vector<CostValue>>> pair;
+  std::vector<size_t> pick, best_pick;
+  CostValue best = kInfinite;
+  u64 leaves = 0;
+
+  void Dfs(size_t j, const CostValue& cost) {
+    if (j == J) {
+      best = cost;
+      best_pick = pick;
+      ++leaves;
+      return;
+    }
+    for (size_t c = 0; c < cands[j].size(); ++c) {
+      CostValue next = cost;
+      bool ok = true;
+      for (size_t k = 0; k < j && ok; ++k) {
+        next += pair[j][k][c * cands[k].size() + pick[k]];
+        ok = next < best;
+      }
+      if (!ok) continue;
+      pick[j] = c;
+      Dfs(j + 1, next);
+    }
+  }
+};
+
+void SearchJoint(const Options& opt, const std::vector<u64>& polys, Table& table) {
+  Joint joint{opt, std::min(opt.joint < 3 ? size_t{0} : size_t(opt.joint), opt.dims), {}, {}, {}, {}};
+  if (joint.J < 3) return;
+  auto start = std::chrono::steady_clock::now();
+  size_t J = joint.J;
+  joint.cands.resize(J);
+  std::vector<std::vector<u64>> indices(J);
+  for (size_t j = 0; j < table.rows.size(); ++j) joint.cands[j].push_back(table.rows[j]);
+  for (size_t j = table.rows.size(); j < J; ++j) {
+    int s = Degree(polys[j - 1]);
+    if (CandidateCount(s) > opt.budget) {
+      std::fprintf(stderr, "--joint %zu: dimension %zu has too many candidates\n", J, j);
+      std::exit(2);
+    }
+    for (u64 i = 0; i < CandidateCount(s); ++i) {
+      indices[j].push_back(i);
+      joint.cands[j].push_back(ToRows(FromInit(polys[j - 1], Candidate(i, s))));
+    }
+  }
+  joint.pair.resize(J);
+  for (size_t j = 0; j < J; ++j) {
+    joint.pair[j].resize(j);
+    for (size_t k = 0; k < j; ++k)
+      for (const Rows& rj : joint.cands[j])
+        for (const Rows& rk : joint.cands[k]) {
+          CostValue c;
+          AddPairCost(rk, rj, opt, kInfinite, c);
+          joint.pair[j][k].push_back(c);
+        }
+  }
+  joint.pick.assign(J, 0);
+  CostValue base;
+  for (size_t j = 1; j < table.rows.size(); ++j)
+    for (size_t k = 0; k < j; ++k) base += joint.pair[j][k][0];
+  joint.Dfs(table.rows.size(), base);
+  for (size_t j = table.rows.size(); j < J; ++j) {
+    int s = Degree(polys[j - 1]);
+    table.polys.push_back(polys[j - 1]);
+    table.init.push_back(Candidate(indices[j][joint.best_pick[j]], s));
+    table.rows.push_back(joint.cands[j][joint.best_pick[j]]);
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "dims 2..%zu jointly: %llu improving combinations met, cost %d %d %llu, %.1f s\n",
+               J - 1, static_cast<unsigned long long>(joint.leaves), joint.best.max_t,
+               joint.best.squares, static_cast<unsigned long long>(joint.best.sum), secs);
+}
+
 Table Search(const Options& opt) {
   Table table;
   std::vector<u64> polys = PrimitivePolys(opt.dims);
-  table.polys.push_back(0);
-  table.init.push_back({});
-  table.rows.push_back(ToRows(VanDerCorput()));
-  for (size_t j = 1; j < opt.dims; ++j) {
+  table.polys = {0, polys[0]};
+  table.init = {{}, {1}};
+  table.rows = {ToRows(VanDerCorput()), ToRows(FromInit(polys[0], {1}))};
+  SearchJoint(opt, polys, table);
+  for (size_t j = table.rows.size(); j < opt.dims; ++j) {
     auto start = std::chrono::steady_clock::now();
     u64 poly = polys[j - 1];
     int s = Degree(poly);
-    u64 total = u64{1} << (s * (s - 1) / 2);
+    u64 total = CandidateCount(s);
     bool sampled = total > opt.budget;
     u64 count = sampled ? opt.budget : total;
     u64 rng = Mix64(0x50B01ULL + j);
-    CostValue best_cost{1 << 30, 0}, cost;
+    CostValue best_cost = kInfinite;
     u64 best_index = 0;
     size_t first = 0;
     for (u64 n = 0; n < count; ++n) {
@@ -282,7 +373,7 @@ Table Search(const Options& opt) {
         index = rng % total;
       }
       Rows rows = ToRows(FromInit(poly, Candidate(index, s)));
-      cost = Cost(rows, table.rows, opt, best_cost, first);
+      CostValue cost = Cost(rows, table.rows, opt, best_cost, first);
       if (cost < best_cost) {
         best_cost = cost;
         best_index = index;
@@ -292,9 +383,10 @@ Table Search(const Options& opt) {
     table.init.push_back(Candidate(best_index, s));
     table.rows.push_back(ToRows(FromInit(poly, table.init.back())));
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "dim %2zu degree %d: %llu of %llu candidates, cost %d %llu, %.1f s\n", j,
-                 s, static_cast<unsigned long long>(count), static_cast<unsigned long long>(total),
-                 best_cost.max_t, static_cast<unsigned long long>(best_cost.sum), secs);
+    std::fprintf(stderr, "dim %2zu degree %d: %llu of %llu candidates, cost %d %d %llu, %.1f s\n",
+                 j, s, static_cast<unsigned long long>(count),
+                 static_cast<unsigned long long>(total), best_cost.max_t, best_cost.squares,
+                 static_cast<unsigned long long>(best_cost.sum), secs);
   }
   return table;
 }
@@ -315,12 +407,17 @@ Table HashTable(size_t dims) {
 
 // ---- Report -------------------------------------------------------------------------------
 
+// Quality of the first 8, 12, 16, 32, 64 dimensions of a table: how many pairs put one of
+// the first 2^(2h) points in each cell of the 2^h x 2^h grid, and the t-values of the pairs.
 std::string Quality(const Table& table, const char* prefix) {
-  std::string out;
+  std::string out = prefix;
+  out +=
+      "dims pairs | balanced: 8x8@64 16x16@256 32x32@1024 | t(2^8) max mean | "
+      "t(2^1..2^12) max mean | t(2^1..2^16) max\n";
   char line[256];
   for (size_t n : {8, 12, 16, 32, 64}) {
     if (n > table.rows.size()) break;
-    int pairs = 0, sq16 = 0, sq8 = 0, sq32 = 0, t8max = 0, t12max = 0, t16max = 0;
+    int pairs = 0, sq8 = 0, sq16 = 0, sq32 = 0, t8max = 0, t12max = 0, t16max = 0;
     double t8sum = 0, t12sum = 0;
     for (size_t i = 0; i < n; ++i)
       for (size_t j = i + 1; j < n; ++j) {
@@ -329,19 +426,16 @@ std::string Quality(const Table& table, const char* prefix) {
         sq8 += SquareBalanced(a, b, 3);
         sq16 += SquareBalanced(a, b, 4);
         sq32 += SquareBalanced(a, b, 5);
-        int t8 = TValue(a, b, 8);
-        t8sum += t8;
-        t8max = std::max(t8max, t8);
         for (int m = 1; m <= 16; ++m) {
           int t = TValue(a, b, m);
-          if (m <= 12) t12max = std::max(t12max, t), t12sum += t;
+          if (m == 8) t8sum += t, t8max = std::max(t8max, t);
+          if (m <= 12) t12sum += t, t12max = std::max(t12max, t);
           t16max = std::max(t16max, t);
         }
       }
     std::snprintf(line, sizeof line,
-                  "%sfirst %2zu dims, %3d pairs: balanced 8x8@64 %3d, 16x16@256 %3d, "
-                  "32x32@1024 %3d; t(2^8) max %d mean %.2f; t(2^1..2^12) max %d mean %.2f; "
-                  "t(2^1..2^16) max %d\n",
+                  "%s%4zu %5d |          %3d       %3d        %3d |      %d %.2f |"
+                  "            %d %.2f |                %d\n",
                   prefix, n, pairs, sq8, sq16, sq32, t8max, t8sum / pairs, t12max,
                   t12sum / pairs / 12, t16max);
     out += line;
@@ -350,37 +444,50 @@ std::string Quality(const Table& table, const char* prefix) {
 }
 
 std::string Header(const Table& table, const Options& opt, double secs) {
-  std::string h;
   char buf[512];
   int max_degree = 0;
   for (size_t j = 1; j < table.polys.size(); ++j)
     max_degree = std::max(max_degree, Degree(table.polys[j]));
-  h += "// Generated by bench/sobol/gen_directions.cpp; do not edit. Regenerate with\n"
-       "//   g++ -O2 -std=c++17 -o /tmp/gen_directions bench/sobol/gen_directions.cpp\n";
+  std::string h =
+      "// Sobol' initial direction numbers m_1..m_s for dimensions 1.." +
+      std::to_string(table.polys.size() - 1) +
+      " (dimension 0 is van der Corput).\n"
+      "// Generated by bench/sobol/gen_directions.cpp (do not edit); regenerate with\n"
+      "//   g++ -O2 -std=c++17 -o /tmp/gen_directions bench/sobol/gen_directions.cpp\n";
   std::snprintf(buf, sizeof buf,
-                "//   /tmp/gen_directions --dims %zu --max-m %d --heavy-m %d --budget %llu "
-                "--out lib/sobol_table.hpp\n",
-                opt.dims, opt.max_m, opt.heavy_m, static_cast<unsigned long long>(opt.budget));
+                "//   /tmp/gen_directions --dims %zu --max-m %d --minimax-m %d --joint %d "
+                "--budget %llu \\\n//       --out lib/sobol_table.hpp\n",
+                opt.dims, opt.max_m, opt.minimax_m, opt.joint,
+                static_cast<unsigned long long>(opt.budget));
   h += buf;
-  std::snprintf(buf, sizeof buf, "// (%.0f s on one core).\n", secs);
+  std::snprintf(buf, sizeof buf,
+                "// (%.0f s on one core; deterministic, so the same table comes out).\n", secs);
   h += buf;
   h += "//\n"
-       "// Initial direction numbers m_1..m_s of Sobol' dimensions 1.." +
-       std::to_string(table.polys.size() - 1) +
-       " (dimension 0 is van der Corput),\n"
-       "// chosen greedily, dimension by dimension, to minimise the exact t-values of the 2-D\n"
-       "// projections on every earlier dimension for the first 2^1..2^" +
+       "// Each dimension keeps lib/sampler.cpp's primitive polynomial (by degree, then value;\n"
+       "// `poly` holds its coefficients as bits, x^s first) and takes the initial numbers that\n"
+       "// minimise, in the spirit of Joe & Kuo (2008), the exact t-values of its 2-D projections\n"
+       "// on every earlier dimension: first the worst t for the first 2^1..2^" +
+       std::to_string(opt.minimax_m) +
+       " points, then\n"
+       "// the number of 2^h x 2^h grids not balanced by the first 2^2h points (2h <= " +
        std::to_string(opt.max_m) +
-       " points (Joe & Kuo's\n"
-       "// criterion; see the generator for the cost). The polynomials are lib/sampler.cpp's\n"
-       "// (primitive, by degree then value); poly holds its coefficients as bits, x^s first.\n"
-       "// Quality of the unscrambled points (Owen scrambling keeps it):\n";
-  std::string q = Quality(table, "//   ");
-  h += q;
+       "), then\n"
+       "// a sum of 4^t over 2^1..2^" +
+       std::to_string(opt.max_m) + " points. Dimensions 2.." + std::to_string(opt.joint - 1) +
+       " are chosen jointly (exhaustive\n"
+       "// branch and bound), the others greedily, dimension by dimension.\n"
+       "//\n"
+       "// Quality of the unscrambled points (the Owen scramble keeps it), table vs the hash\n"
+       "// rule lib/sampler.cpp uses beyond the table:\n"
+       "//   table:\n";
+  h += Quality(table, "//     ");
+  h += "//   hash rule:\n";
+  h += Quality(HashTable(table.rows.size()), "//     ");
   h += "\n#pragma once\n\n#include <cstddef>\n#include <cstdint>\n\nnamespace hpo::sobol_table {\n\n";
   std::snprintf(buf, sizeof buf, "inline constexpr int kMaxDegree = %d;\n\n", max_degree);
   h += buf;
-  h += "struct Entry {\n  std::uint32_t poly;\n  std::uint32_t m[kMaxDegree];  // m_1..m_s, odd, "
+  h += "struct Entry {\n  std::uint32_t poly;\n  std::uint32_t m[kMaxDegree];  // m_1..m_s: odd, "
        "m_k < 2^k\n};\n\n";
   h += "// kEntries[j - 1]: dimension j.\ninline constexpr Entry kEntries[] = {\n";
   for (size_t j = 1; j < table.polys.size(); ++j) {
@@ -399,8 +506,8 @@ std::string Header(const Table& table, const Options& opt, double secs) {
 
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
-               "usage: gen_directions [--dims N] [--max-m M] [--heavy-m H] [--budget B] "
-               "[--out FILE] [--report]\n");
+               "usage: gen_directions [--dims N] [--max-m M] [--minimax-m H] [--joint J] "
+               "[--budget B] [--out FILE] [--report]\n");
   std::exit(2);
 }
 
@@ -416,24 +523,22 @@ int main(int argc, char** argv) {
     };
     if (a == "--dims") opt.dims = std::strtoull(next(), nullptr, 10);
     else if (a == "--max-m") opt.max_m = std::atoi(next());
-    else if (a == "--heavy-m") opt.heavy_m = std::atoi(next());
-    else if (a == "--budget") opt.budget = std::strtoull(next(), nullptr, 10);
-    else if (a == "--decay") opt.decay = std::atof(next());
-    else if (a == "--pen-base") opt.pen_base = std::atoi(next());
-    else if (a == "--heavy-w") opt.heavy_w = std::strtoull(next(), nullptr, 10);
     else if (a == "--minimax-m") opt.minimax_m = std::atoi(next());
-    else if (a == "--square") opt.square = std::strtoull(next(), nullptr, 10);
+    else if (a == "--joint") opt.joint = std::atoi(next());
+    else if (a == "--budget") opt.budget = std::strtoull(next(), nullptr, 10);
     else if (a == "--out") opt.out = next();
     else if (a == "--report") opt.report = true;
     else Usage();
   }
-  if (opt.dims < 2 || opt.max_m < 1 || opt.max_m > 31 || (opt.out.empty() && !opt.report)) Usage();
+  if (opt.dims < 2 || opt.max_m < 1 || opt.max_m > 30 || opt.minimax_m > opt.max_m ||
+      (opt.out.empty() && !opt.report))
+    Usage();
   auto start = std::chrono::steady_clock::now();
   Table table = Search(opt);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "search: %.1f s\n", secs);
   if (opt.report) {
-    std::printf("hash rule (before):\n%s", Quality(HashTable(opt.dims), "  ").c_str());
+    std::printf("hash rule:\n%s", Quality(HashTable(opt.dims), "  ").c_str());
     std::printf("searched table:\n%s", Quality(table, "  ").c_str());
   }
   if (!opt.out.empty()) {

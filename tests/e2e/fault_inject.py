@@ -290,10 +290,17 @@ class Harness:
         for group in (self.launchers, self.collectors, self.direct):
             for p in group:
                 if p.poll() is None:
+                    pid = self.tracee(p) if p.plan else None
+                    if pid:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
                     p.kill()
                     p.wait()
-        runners, trials = self.campaign_processes()
-        for pid in runners + trials:
+        tools = []
+        runners, trials = self.campaign_processes(tools)
+        for pid in runners + trials + tools:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -613,6 +620,9 @@ class Harness:
             if left < 2 * self.args.concurrency and self.injections < self.args.injections:
                 self.add_trials(self.args.extend)
                 log(f"extended the campaign to {self.n_trials} trials")
+        # A planned kill may have fired last (in maintain), or one may still be armed.
+        if self.survived < self.injections or self.launchers or self.collectors or self.direct:
+            self.recovery_point()
 
     def arm_syscall_kill(self):
         """Starts one tool under strace with a kill planned at a chosen syscall: a runner on a
@@ -635,6 +645,7 @@ class Harness:
     def finish(self):
         """No more faults: retry and run until every trial is finished. A retry claim left by
         a launcher killed while it held one delays that trial's retry by up to 30 s."""
+        self.quiesce()  # nothing of the chaos may still run
         deadline = time.monotonic() + 180
         while True:
             self.run([self.tool("hpo-submit"), "--local", "--retry-failed"], "final hpo-submit", timeout=600)

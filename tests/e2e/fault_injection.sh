@@ -9,7 +9,8 @@ injections=${HPO_FAULT_INJECTIONS:-200}
 $PY "$HPO_SOURCE_DIR/tests/e2e/fault_inject.py" --tools "$HPO_TOOLS_DIR" --dir "$SCRATCH" \
   --seed "$seed" --injections "$injections" > summary.txt 2> inject.log \
   || fail "invariant broken (seed $seed): $(tail -5 inject.log; cat summary.txt)"
-grep -qx "injections: $injections run, $injections survived" summary.txt \
-  || fail "summary: $(cat summary.txt)"
+# A planned syscall kill may still fire after the last random one: N or a few more.
+read -r run survived < <(sed -n 's/^injections: \([0-9]*\) run, \([0-9]*\) survived$/\1 \2/p' summary.txt)
+[ -n "${run:-}" ] && [ "$run" -ge "$injections" ] && [ "$survived" = "$run" ] || fail "summary: $(cat summary.txt)"
 tail -1 inject.log >&2
 cat summary.txt
