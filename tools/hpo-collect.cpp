@@ -24,9 +24,9 @@ int Run(int argc, char** argv) {
       ("campaign", hpo::po::value(&dir), "campaign directory (positional)")
       ("no-slurm", "do not ask SLURM about running trials (judge by leases alone)")
       ("resubmit",
-       "then move failed trials with attempts left (hpo.max_attempts) back to pending and submit\n"
-       "every uncovered pending trial as new arrays, chaining another hpo-collect --resubmit\n"
-       "after them: the campaign drives itself to the end with no manager process")
+       "then move failed trials with attempts left (hpo.max_attempts) back to pending and "
+       "submit every uncovered pending trial as new arrays, chaining another hpo-collect "
+       "--resubmit after them: the campaign drives itself to the end")
       ("quiet,q", "print nothing but errors")
       ("status", "print the live status instead (counts, progress, rate and ETA, best so far, the\n"
                  "longest-running trials); settles nothing, writes no summaries")
@@ -36,7 +36,7 @@ int Run(int argc, char** argv) {
   pos.add("campaign", 1);
   hpo::po::variables_map vm;
   hpo::CliSpec spec{
-      "hpo-collect CAMPAIGN_DIR [--no-slurm] [--quiet]\n"
+      "hpo-collect CAMPAIGN_DIR [--no-slurm] [--resubmit] [--quiet]\n"
       "       hpo-collect --status [--watch SECONDS] [--no-slurm] CAMPAIGN_DIR",
       "Reads the campaign directory, settles running trials whose runner is gone (asking SLURM\n"
       "once, if sbatch/squeue are available), and writes final_results.json, best_config.json\n"
@@ -49,6 +49,7 @@ int Run(int argc, char** argv) {
       "  hpo-collect hpo_results/mlp_example\n"
       "  hpo-collect --status hpo_results/mlp_example\n"
       "  hpo-collect --watch 30 hpo_results/mlp_example\n"
+      "  hpo-collect --resubmit hpo_results/mlp_example   # from cron: retry and resubmit\n"
       "  sbatch --dependency=afterany:1234 --wrap 'hpo-collect hpo_results/mlp_example'\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-collect --help)");

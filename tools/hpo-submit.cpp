@@ -37,7 +37,7 @@ int Run(int argc, char** argv) {
       ("force", hpo::po::bool_switch(&opt.force),
        "add trials even if the campaign was created with another space, seed or method")
       ("retry-failed", hpo::po::bool_switch(&opt.retry_failed),
-       "first move failed trials with attempts left (hpo.max_attempts) back to pending: same\n"
+       "first move failed trials with attempts left (hpo.max_attempts) back to pending: same "
        "config and id, attempt + 1, work folder kept")
       ("no-start", hpo::po::bool_switch(&opt.no_start),
        "only record the trials as pending; start nothing (a later hpo-submit starts them)")
