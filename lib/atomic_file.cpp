@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -93,7 +94,7 @@ void SyncDirectory(const fs::path& dir) {
 }
 
 Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mode,
-                        const fs::path& tmp_dir) {
+                        const fs::path& tmp_dir, Durability durability) {
   fs::path dir = dest.parent_path();
   fs::path tmp = tmp_dir.empty()
                      ? dir / ("." + dest.filename().string() + ".tmp." + UniqueName())
@@ -102,7 +103,7 @@ Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mod
   if (fd < 0) ThrowErrno("failed to create", tmp, errno);
   try {
     WriteAll(fd, data, tmp);
-    if (::fsync(fd) != 0) ThrowErrno("failed to sync", tmp, errno);
+    if (durability == Durability::kSync && ::fsync(fd) != 0) ThrowErrno("failed to sync", tmp, errno);
   } catch (...) {
     ::close(fd);
     ::unlink(tmp.c_str());
@@ -135,11 +136,82 @@ Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mod
     }
     ::unlink(tmp.c_str());
   }
-  SyncDirectory(dir);
+  if (durability == Durability::kSync) SyncDirectory(dir);
   return Outcome::kDone;
 }
 
-Outcome MoveFile(const fs::path& from, const fs::path& to) {
+size_t PublishNewFiles(const std::vector<std::pair<fs::path, std::string>>& files,
+                       const fs::path& tmp_dir) {
+  std::vector<fs::path> temps;
+  auto drop = [&] {
+    for (const auto& t : temps) ::unlink(t.c_str());
+  };
+  for (const auto& [dest, data] : files) {
+    fs::path tmp = tmp_dir / (dest.filename().string() + "." + UniqueName());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      int err = errno;
+      drop();
+      ThrowErrno("failed to create", tmp, err);
+    }
+    temps.push_back(tmp);
+    try {
+      WriteAll(fd, data, tmp);
+    } catch (...) {
+      ::close(fd);
+      drop();
+      throw;
+    }
+    if (::close(fd) != 0) {
+      int err = errno;
+      drop();
+      ThrowErrno("failed to close", tmp, err);
+    }
+  }
+  if (temps.empty()) return 0;
+  // One flush for all the data before anything is published.
+  int dfd = ::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool synced = dfd >= 0 && ::syncfs(dfd) == 0;
+  if (dfd >= 0) ::close(dfd);
+  if (!synced) {
+    for (const auto& t : temps) {
+      int fd = ::open(t.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fsync(fd) != 0) {
+        int err = errno;
+        if (fd >= 0) ::close(fd);
+        drop();
+        ThrowErrno("failed to sync", t, err);
+      }
+      ::close(fd);
+    }
+  }
+  size_t published = 0;
+  std::vector<fs::path> dirs;
+  for (size_t i = 0; i < temps.size(); ++i) {
+    const fs::path& dest = files[i].first;
+    if (::link(temps[i].c_str(), dest.c_str()) == 0) {
+      ++published;
+    } else {
+      int err = errno;
+      struct stat st;
+      bool ours = err == EEXIST && ::lstat(temps[i].c_str(), &st) == 0 && SameFile(dest, st);
+      if (ours) {
+        ++published;
+      } else if (err != EEXIST) {
+        for (size_t j = i; j < temps.size(); ++j) ::unlink(temps[j].c_str());
+        throw Error("failed to link " + temps[i].string() + " to " + dest.string() + ": " +
+                    ErrnoText(err));
+      }
+    }
+    ::unlink(temps[i].c_str());
+    if (std::find(dirs.begin(), dirs.end(), dest.parent_path()) == dirs.end())
+      dirs.push_back(dest.parent_path());
+  }
+  for (const auto& d : dirs) SyncDirectory(d);
+  return published;
+}
+
+Outcome MoveFile(const fs::path& from, const fs::path& to, Durability durability) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     int err = errno;
     // ENOENT also means that the destination's directory is missing: only a vanished source
@@ -149,8 +221,10 @@ Outcome MoveFile(const fs::path& from, const fs::path& to) {
     throw Error("failed to rename " + from.string() + " to " + to.string() + ": " +
                 ErrnoText(err));
   }
-  SyncDirectory(to.parent_path());
-  if (from.parent_path() != to.parent_path()) SyncDirectory(from.parent_path());
+  // One rename is one journal transaction (ext4, XFS; an NFS server commits it before it
+  // replies): syncing the destination's folder makes both entries durable together, so the
+  // source's folder needs no flush of its own.
+  if (durability == Durability::kSync) SyncDirectory(to.parent_path());
   return Outcome::kDone;
 }
 
@@ -172,8 +246,10 @@ Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to) {
     }
   }
   SyncDirectory(to.parent_path());
+  // The unlink is not flushed: if a crash undoes it, the source reappears beside the
+  // published copy and says its own state, so hpo-collect completes the move; the published
+  // copy is durable either way.
   if (::unlink(from.c_str()) != 0 && errno != ENOENT) ThrowErrno("failed to remove", from, errno);
-  SyncDirectory(from.parent_path());
   return Outcome::kDone;
 }
 

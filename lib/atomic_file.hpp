@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace hpo {
 
@@ -19,6 +21,10 @@ enum class Publish {
   kReplace,   // rename(2): replaces atomically
   kNoReplace  // link(2) then unlink the temp: never overwrites; reports an existing file
 };
+
+// Whether a write must reach the disk before it is published. kNoSync still publishes
+// atomically (never half a file), for files that are derived and rewritten on every use.
+enum class Durability { kSync, kNoSync };
 
 // Outcome of a kNoReplace publication or of a move.
 enum class Outcome { kDone, kExists, kMissing };
@@ -33,11 +39,22 @@ std::string UniqueName();
 // instance a full disk); the destination is then untouched. With kNoReplace returns kExists
 // and leaves `dest` as it was when a file is already there.
 Outcome WriteFileAtomic(const fs::path& dest, std::string_view data,
-                        Publish mode = Publish::kReplace, const fs::path& tmp_dir = {});
+                        Publish mode = Publish::kReplace, const fs::path& tmp_dir = {},
+                        Durability durability = Durability::kSync);
+
+// Publishes many new files at once, each without ever replacing an existing one (link), with
+// one flush for all of them instead of one per file: every temp is written and closed, the
+// file system is synced once (syncfs; fsync of each temp where that fails), then each is
+// linked into place and each destination folder is synced once. Returns how many were
+// published (the others already existed). On an error no temp is left behind.
+size_t PublishNewFiles(const std::vector<std::pair<fs::path, std::string>>& files,
+                       const fs::path& tmp_dir);
 
 // Moves `from` to `to` with rename(2) (replacing `to`). Returns kMissing when `from` does
-// not exist (someone else moved it first). Fsyncs both directories.
-Outcome MoveFile(const fs::path& from, const fs::path& to);
+// not exist (someone else moved it first). Fsyncs the destination's directory (a rename is
+// one journal transaction: that makes both entries durable).
+Outcome MoveFile(const fs::path& from, const fs::path& to,
+                 Durability durability = Durability::kSync);
 
 // Moves `from` to `to` without ever replacing `to`: link(2) then unlink(2). Returns kExists
 // (leaving `from` in place) when `to` exists, kMissing when `from` is gone. A link that the

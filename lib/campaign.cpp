@@ -152,6 +152,17 @@ bool Campaign::AddPending(TrialId id, const nlohmann::json& trial_config) {
                          Publish::kNoReplace, layout_.tmp_dir()) == Outcome::kDone;
 }
 
+size_t Campaign::AddPendingBatch(const std::vector<std::pair<TrialId, nlohmann::json>>& trials) {
+  std::vector<std::pair<fs::path, std::string>> files;
+  for (const auto& [id, cfg] : trials) {
+    if (Find(id)) continue;
+    Record r = {{"trial_id", id}, {"state", "pending"}, {"config", cfg},
+                {"attempt", 1}, {"history", nlohmann::json::array()}};
+    files.emplace_back(layout_.trial_file(TrialState::kPending, id), r.dump() + "\n");
+  }
+  return PublishNewFiles(files, layout_.tmp_dir());
+}
+
 std::vector<TrialId> Campaign::List(TrialState state) const {
   std::vector<TrialId> ids;
   boost::system::error_code ec;
@@ -180,10 +191,10 @@ void Campaign::Write(TrialState state, TrialId id, const Record& record) const {
                   layout_.tmp_dir());
 }
 
-Outcome Campaign::Move(TrialId id, TrialState from, TrialState to) const {
+Outcome Campaign::Move(TrialId id, TrialState from, TrialState to, Durability durability) const {
   fs::path src = layout_.trial_file(from, id), dst = layout_.trial_file(to, id);
   if (to == TrialState::kFinished) return MoveFileNoReplace(src, dst);
-  return MoveFile(src, dst);
+  return MoveFile(src, dst, durability);
 }
 
 std::optional<TrialState> Campaign::Find(TrialId id) const {

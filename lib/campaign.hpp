@@ -53,6 +53,10 @@ class Campaign {
   // Returns true when it was added.
   bool AddPending(TrialId id, const nlohmann::json& trial_config);
 
+  // The same for many trials, with one flush for all of them (PublishNewFiles). Returns how
+  // many were added.
+  size_t AddPendingBatch(const std::vector<std::pair<TrialId, nlohmann::json>>& trials);
+
   // Trial ids in one state folder, sorted. Names that are not trial files are skipped.
   std::vector<TrialId> List(TrialState state) const;
 
@@ -66,7 +70,8 @@ class Campaign {
 
   // Moves a trial file between state folders; never replaces a file at the target when
   // `to` is finished (a result is never overwritten). Returns the outcome.
-  Outcome Move(TrialId id, TrialState from, TrialState to) const;
+  Outcome Move(TrialId id, TrialState from, TrialState to,
+               Durability durability = Durability::kSync) const;
 
   // The state folder a trial is in (highest precedence if in several), or nullopt.
   std::optional<TrialState> Find(TrialId id) const;

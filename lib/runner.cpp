@@ -152,7 +152,9 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   // Claim: one rename decides between racing runners.
   int restart_count = 0;
   Record rec;
-  Outcome claimed = campaign.Move(id, TrialState::kPending, TrialState::kRunning);
+  // Not flushed on its own: the record written into running/ right after flushes the folder,
+  // and a claim lost to a crash before that only puts the trial back in pending/.
+  Outcome claimed = campaign.Move(id, TrialState::kPending, TrialState::kRunning, Durability::kNoSync);
   if (claimed == Outcome::kMissing) {
     auto state = campaign.Find(id);
     if (!state) throw Error(tag + " is not in campaign " + L.root().string() + " (no trial file in any state folder)");
@@ -209,7 +211,9 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   EnsureDirectory(L.trials_dir());
   EnsureDirectory(tdir);
   Touch(L.trial_heartbeat(id));
-  WriteFileAtomic(L.trial_config(id), trial_config.dump(2) + "\n");
+  // Derived from the record and rewritten at every start: atomic, but no flush needed.
+  WriteFileAtomic(L.trial_config(id), trial_config.dump(2) + "\n", Publish::kReplace, {},
+                  Durability::kNoSync);
   RemoveFile(L.trial_result(id));  // a stale result of an earlier attempt must not count
 
   CommandContext ctx{L.trial_config(id).string(), L.trial_result(id).string(), tdir.string(),

@@ -82,7 +82,16 @@ int Run(int argc, char** argv) {
       cfg, cfg.hpo.output_dir, boost::filesystem::current_path(),
       opt.force ? hpo::Force::kYes : hpo::Force::kNo);
   int added = 0;
-  for (const auto& l : lines) added += campaign.AddPending(l.trial_id, l.config) ? 1 : 0;
+  // In batches: one flush per batch instead of one per trial, and a batch is bounded so a
+  // million-line input does not hold a million files in memory.
+  std::vector<std::pair<hpo::TrialId, nlohmann::json>> batch;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    batch.emplace_back(lines[i].trial_id, lines[i].config);
+    if (batch.size() == 4096 || i + 1 == lines.size()) {
+      added += static_cast<int>(campaign.AddPendingBatch(batch));
+      batch.clear();
+    }
+  }
   hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
             std::to_string(lines.size() - added) + " already known; " +
             std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
