@@ -29,6 +29,7 @@ trap cleanup EXIT
 export HPO_TEST_SLURM_CONF=""
 if [ "$(id -u)" -eq 0 ] && command -v slurmctld >/dev/null && command -v munged >/dev/null; then
   state="$(mktemp -d /tmp/hpo-test-slurm.XXXXXX)"
+  chmod 755 "$state"  # munged needs every folder above its socket searchable
   started=false
   # A port base nobody uses: a system SLURM (6817) or another test cluster may be up.
   for base in 16817 17817 18817 19817 20817 21817; do

@@ -11,6 +11,7 @@ build="$(cd "${1:-$repo/build}" && pwd)"
 n="${2:-500}"
 k="${3:-16}"
 work="$(mktemp -d /tmp/hpo-bench-slurm.XXXXXX)"
+chmod 755 "$work"  # munged needs every folder above its socket searchable
 state="$work/cluster"
 cleanup() { bash "$repo/share/slurm/stop-test-cluster.sh" "$state" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
