@@ -1,29 +1,43 @@
 // Offline search for Sobol' initial direction numbers with good 2-D projections; writes the
-// table lib/sobol_table.hpp that lib/sampler.cpp uses for its first dimensions.
+// table lib/sobol_table.hpp that lib/sampler.cpp uses for its first dimensions. No
+// dependencies; deterministic (the same options give the same table):
 //
 //   g++ -O2 -std=c++17 -o /tmp/gen_directions bench/sobol/gen_directions.cpp
-//   /tmp/gen_directions --out lib/sobol_table.hpp          (the committed table)
-//   /tmp/gen_directions --report                           (quality of the table vs the hash)
+//   /tmp/gen_directions --out lib/sobol_table.hpp    (the committed table, ~75 s on one core)
+//   /tmp/gen_directions --report                     (its quality against the hash rule)
+//   /tmp/gen_directions --limits                     (what no table can beat, < 1 s)
 //
-// Method (in the spirit of Joe & Kuo 2008, "Constructing Sobol sequences with better
-// two-dimensional projections"): dimension 0 is van der Corput and dimension 1 the standard
+// Method, in the spirit of Joe & Kuo (2008, "Constructing Sobol sequences with better
+// two-dimensional projections"). Dimension 0 is van der Corput and dimension 1 the standard
 // x + 1 one; each later dimension j keeps lib/sampler.cpp's primitive polynomial (the
-// (j-1)-th by degree, then value) and takes the odd initial numbers m_1..m_s (m_k < 2^k)
-// that minimise, greedily dimension by dimension, a cost over the exact t-values of the 2-D
-// projections (k, j), k < j, of the first 2^m points, m = 1..M:
+// (j-1)-th by degree, then value) and takes the odd initial numbers m_1..m_s (m_k < 2^k) whose
+// 2-D projections (k, j) on the earlier dimensions k < j have the smallest cost, compared
+// lexicographically (CostValue):
+//   1. the largest t-value of the first 2^m points, m <= --minimax-m (12: 4096 points, a
+//      large hyperparameter campaign);
+//   2. the number of 2^h x 2^h grids that the first 2^(2h) points do not fill one point per
+//      cell, 2h <= --max-m (16), i.e. what a 2-D scatter plot shows;
+//   3. sum over m <= --max-m of w(m) (4^t - 1), w = 2 for m <= --minimax-m, 1 above.
+// The t-value of the first 2^m points of a projection is computed exactly from the
+// generating matrices (TValue, rank conditions), not by counting points.
 //
-//   cost = sum over k < j, m = 1..M of  w(m) * (2^(2 t_kj(m)) - 1)
+// Dimensions 2 .. --joint - 1 (2..8: degrees 2..5, 2 * 8 * 8 * 64 * 64 * 1024 * 1024
+// combinations) are chosen jointly, by exhaustive branch and bound on the cost of all their
+// pairs (about 25 s): chosen one at a time, the few candidates of these low degrees leave the
+// later ones worse off (max t = 4 from dimension 8 on instead of from dimension 10, and
+// fewer balanced grids). --joint 10 takes 6 minutes and gives the same first 12 dimensions. Later
+// dimensions are chosen greedily, one at a time against all earlier ones, as Joe & Kuo do: every
+// candidate when there are at most --budget (degree 6: 2^(s(s-1)/2) = 32768), else --budget of them
+// drawn by a fixed-seed generator (degree 7: 32768 of 2^21; 131072 did no better). Ties keep the
+// first candidate met.
 //
-// w(m) = 2 for m <= 12 (up to 4096 points, a large hyperparameter campaign) and 1 above,
-// so that a large t anywhere dominates and, among candidates with the same worst pairs, the
-// one with fewer and smaller defects wins. The t-value of the projection of a digital net is
-// computed exactly from the generating matrices (see TValue). Candidates: all of them when
-// there are at most --budget (degree <= 6: 2^(s(s-1)/2) <= 32768), else --budget drawn by a
-// fixed-seed generator; the search is deterministic. Ties keep the first candidate met.
+// `--limits` prints, by exhaustive search, what no choice of initial numbers (with these
+// polynomials) can beat: some pair among dimensions 0..5 has t >= 3 for some m <= 8; at
+// most 23 of the 28 pairs among dimensions 0..7 fill the 16 x 16 grid with the first 256
+// points; no initial numbers of dimension 3 or 4 (degree 3) fill it against both 0 and 1.
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -39,7 +53,9 @@ using Directions = std::array<u32, 32>;
 
 // ---- Primitive polynomials, direction numbers: the same rules as lib/sampler.cpp ----------
 
-int Degree(u64 p) { return 63 - __builtin_clzll(p); }
+int Degree(u64 p) {
+  return 63 - __builtin_clzll(p);
+}
 
 u64 MulMod(u64 a, u64 b, u64 p) {
   int d = Degree(p);
@@ -191,10 +207,11 @@ struct Options {
   size_t dims = 32;      // table size, dimension 0 included
   int max_m = 16;        // t-values of the first 2^1 .. 2^max_m points count
   int minimax_m = 12;    // the worst t over m <= minimax_m comes first
-  int joint = 8;         // dimensions 2 .. joint-1 are searched jointly
+  int joint = 9;         // dimensions 2 .. joint-1 are searched jointly
   u64 budget = 1 << 15;  // candidates per dimension beyond which they are sampled
   std::string out;       // header to write
   bool report = false;   // print the quality of the hash rule and of the table
+  bool limits = false;   // print what no choice of initial numbers can beat, then exit
 };
 
 struct Table {
@@ -206,9 +223,9 @@ struct Table {
 // Cost of a set of 2-D projections, compared lexicographically; every part only grows as
 // projections are added, which lets a search stop a candidate as soon as it cannot win.
 struct CostValue {
-  int max_t = 0;      // largest t over m <= minimax_m
-  int squares = 0;    // unbalanced 2^h x 2^h grids for the first 2^(2h) points, 2h <= max_m
-  u64 sum = 0;        // sum of w(m) (4^t - 1), w = 2 for m <= minimax_m, 1 above
+  int max_t = 0;    // largest t over m <= minimax_m
+  int squares = 0;  // unbalanced 2^h x 2^h grids for the first 2^(2h) points, 2h <= max_m
+  u64 sum = 0;      // sum of w(m) (4^t - 1), w = 2 for m <= minimax_m, 1 above
   bool operator<(const CostValue& o) const {
     if (max_t != o.max_t) return max_t < o.max_t;
     if (squares != o.squares) return squares < o.squares;
@@ -265,14 +282,15 @@ std::vector<u64> Candidate(u64 index, int s) {
   return m;
 }
 
-u64 CandidateCount(int s) { return u64{1} << (s * (s - 1) / 2); }
+u64 CandidateCount(int s) {
+  return u64{1} << (s * (s - 1) / 2);
+}
 
 // Dimensions 2 .. J-1 all at once: every combination of their candidates (few: degrees <= 5
-// for J = 8), by depth-first branch and bound on the cost of all pairs among dimensions
+// for J <= 13), by depth-first branch and bound on the cost of all pairs among dimensions
 // 0 .. J-1. Greedy choice is myopic where dimensions have so few candidates.
 struct Joint {
-  const Options& opt;
-  size_t J;
+  size_t J = 0;
   std::vector<std::vector<Rows>> cands;  // per dimension
   // pair[j][k][cj * cands[k].size() + ck]: cost of the projection (k, j), k < j.
   std::vector<std::vector<std::vector<CostValue>>> pair;
@@ -302,8 +320,9 @@ struct Joint {
 };
 
 void SearchJoint(const Options& opt, const std::vector<u64>& polys, Table& table) {
-  Joint joint{opt, std::min(opt.joint < 3 ? size_t{0} : size_t(opt.joint), opt.dims), {}, {}, {}, {}};
-  if (joint.J < 3) return;
+  if (opt.joint < 3) return;
+  Joint joint;
+  joint.J = std::min(static_cast<size_t>(opt.joint), opt.dims);
   auto start = std::chrono::steady_clock::now();
   size_t J = joint.J;
   joint.cands.resize(J);
@@ -343,7 +362,8 @@ void SearchJoint(const Options& opt, const std::vector<u64>& polys, Table& table
     table.rows.push_back(joint.cands[j][joint.best_pick[j]]);
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "dims 2..%zu jointly: %llu improving combinations met, cost %d %d %llu, %.1f s\n",
+  std::fprintf(stderr,
+               "dims 2..%zu jointly: %llu improving combinations met, cost %d %d %llu, %.1f s\n",
                J - 1, static_cast<unsigned long long>(joint.leaves), joint.best.max_t,
                joint.best.squares, static_cast<unsigned long long>(joint.best.sum), secs);
 }
@@ -391,6 +411,78 @@ Table Search(const Options& opt) {
   return table;
 }
 
+// ---- Limits of any choice ------------------------------------------------------------------
+
+// Largest number of pairs among dimensions 0..n-1 for which `good` holds, over every choice
+// of initial numbers for dimensions 2..n-1 (exhaustive branch and bound; small n only).
+template <class Good>
+int MaxGoodPairs(size_t n, Good good) {
+  std::vector<u64> polys = PrimitivePolys(n);
+  std::vector<std::vector<Rows>> cands(n);
+  cands[0].push_back(ToRows(VanDerCorput()));
+  for (size_t j = 1; j < n; ++j) {
+    int s = Degree(polys[j - 1]);
+    for (u64 i = 0; i < (j == 1 ? 1 : CandidateCount(s)); ++i)
+      cands[j].push_back(ToRows(FromInit(polys[j - 1], Candidate(i, s))));
+  }
+  // ok[j][k][cj * |cands[k]| + ck]
+  std::vector<std::vector<std::vector<char>>> ok(n);
+  for (size_t j = 0; j < n; ++j) {
+    ok[j].resize(j);
+    for (size_t k = 0; k < j; ++k)
+      for (const Rows& rj : cands[j])
+        for (const Rows& rk : cands[k]) ok[j][k].push_back(good(rk, rj));
+  }
+  std::vector<size_t> pick(n, 0);
+  int best = -1;
+  auto dfs = [&](auto&& self, size_t j, int count) -> void {
+    int left = 0;  // pairs still to decide
+    for (size_t x = j; x < n; ++x) left += static_cast<int>(x);
+    if (count + left <= best) return;
+    if (j == n) {
+      best = count;
+      return;
+    }
+    for (size_t c = 0; c < cands[j].size(); ++c) {
+      int add = 0;
+      for (size_t k = 0; k < j; ++k) add += ok[j][k][c * cands[k].size() + pick[k]];
+      pick[j] = c;
+      self(self, j + 1, count + add);
+    }
+  };
+  dfs(dfs, 1, 0);
+  return best;
+}
+
+// The limits quoted in lib/sobol_table.hpp and tests/test_sampler.cpp.
+void PrintLimits() {
+  auto t_at_most_2 = [](const Rows& a, const Rows& b) {
+    for (int m = 1; m <= 8; ++m)
+      if (TValue(a, b, m) > 2) return false;
+    return true;
+  };
+  std::printf("pairs among dims 0..5 with t <= 2 for every m <= 8: at most %d of 15\n",
+              MaxGoodPairs(6, t_at_most_2));
+  auto square16 = [](const Rows& a, const Rows& b) { return SquareBalanced(a, b, 4); };
+  std::printf(
+      "pairs among dims 0..7 whose first 256 points fill the 16x16 grid: at most %d "
+      "of 28\n",
+      MaxGoodPairs(8, square16));
+  std::vector<u64> polys = PrimitivePolys(4);
+  Rows r0 = ToRows(VanDerCorput()), r1 = ToRows(FromInit(polys[0], {1}));
+  for (size_t j : {3, 4}) {
+    int both = 0;
+    for (u64 i = 0; i < CandidateCount(3); ++i) {
+      Rows r = ToRows(FromInit(polys[j - 1], Candidate(i, 3)));
+      both += SquareBalanced(r0, r, 4) && SquareBalanced(r1, r, 4);
+    }
+    std::printf(
+        "dim %zu (degree 3): %d of 8 initial numbers fill the 16x16 grid against both "
+        "dims 0 and 1\n",
+        j, both);
+  }
+}
+
 Table HashTable(size_t dims) {
   Table table;
   std::vector<u64> polys = PrimitivePolys(dims);
@@ -409,11 +501,18 @@ Table HashTable(size_t dims) {
 
 // Quality of the first 8, 12, 16, 32, 64 dimensions of a table: how many pairs put one of
 // the first 2^(2h) points in each cell of the 2^h x 2^h grid, and the t-values of the pairs.
-std::string Quality(const Table& table, const char* prefix) {
-  std::string out = prefix;
-  out +=
-      "dims pairs | balanced: 8x8@64 16x16@256 32x32@1024 | t(2^8) max mean | "
-      "t(2^1..2^12) max mean | t(2^1..2^16) max\n";
+std::string Quality(const Table& table, const char* prefix, bool legend = true) {
+  std::string out;
+  if (legend) {
+    out += prefix;
+    out +=
+        "8x8, 16x16, 32x32: pairs whose first 64, 256, 1024 points fill that grid one per cell;\n";
+    out += prefix;
+    out +=
+        "t: over the pairs, of the first 2^8 points, of the first 2^m points, m = 1..12, 1..16\n";
+  }
+  out += prefix;
+  out += "dims pairs   8x8 16x16 32x32   t(2^8) max mean   t(m<=12) max mean   t(m<=16) max\n";
   char line[256];
   for (size_t n : {8, 12, 16, 32, 64}) {
     if (n > table.rows.size()) break;
@@ -434,8 +533,7 @@ std::string Quality(const Table& table, const char* prefix) {
         }
       }
     std::snprintf(line, sizeof line,
-                  "%s%4zu %5d |          %3d       %3d        %3d |      %d %.2f |"
-                  "            %d %.2f |                %d\n",
+                  "%s%4zu %5d   %3d   %3d   %3d          %d %.2f            %d %.2f   %12d\n",
                   prefix, n, pairs, sq8, sq16, sq32, t8max, t8sum / pairs, t12max,
                   t12sum / pairs / 12, t16max);
     out += line;
@@ -443,26 +541,23 @@ std::string Quality(const Table& table, const char* prefix) {
   return out;
 }
 
-std::string Header(const Table& table, const Options& opt, double secs) {
+std::string Header(const Table& table, const Options& opt) {
   char buf[512];
   int max_degree = 0;
   for (size_t j = 1; j < table.polys.size(); ++j)
     max_degree = std::max(max_degree, Degree(table.polys[j]));
-  std::string h =
-      "// Sobol' initial direction numbers m_1..m_s for dimensions 1.." +
-      std::to_string(table.polys.size() - 1) +
-      " (dimension 0 is van der Corput).\n"
-      "// Generated by bench/sobol/gen_directions.cpp (do not edit); regenerate with\n"
-      "//   g++ -O2 -std=c++17 -o /tmp/gen_directions bench/sobol/gen_directions.cpp\n";
+  std::string h = "// Sobol' initial direction numbers m_1..m_s for dimensions 1.." +
+                  std::to_string(table.polys.size() - 1) +
+                  " (dimension 0 is van der Corput).\n"
+                  "// Generated by bench/sobol/gen_directions.cpp (do not edit); regenerate with\n"
+                  "//   g++ -O2 -std=c++17 -o /tmp/gen_directions bench/sobol/gen_directions.cpp\n";
   std::snprintf(buf, sizeof buf,
                 "//   /tmp/gen_directions --dims %zu --max-m %d --minimax-m %d --joint %d "
-                "--budget %llu \\\n//       --out lib/sobol_table.hpp\n",
+                "--budget %llu\n//       --out lib/sobol_table.hpp\n",
                 opt.dims, opt.max_m, opt.minimax_m, opt.joint,
                 static_cast<unsigned long long>(opt.budget));
   h += buf;
-  std::snprintf(buf, sizeof buf,
-                "// (%.0f s on one core; deterministic, so the same table comes out).\n", secs);
-  h += buf;
+  h += "// (about 75 s on one core; deterministic: the same options give this very file).\n";
   h += "//\n"
        "// Each dimension keeps lib/sampler.cpp's primitive polynomial (by degree, then value;\n"
        "// `poly` holds its coefficients as bits, x^s first) and takes the initial numbers that\n"
@@ -483,8 +578,9 @@ std::string Header(const Table& table, const Options& opt, double secs) {
        "//   table:\n";
   h += Quality(table, "//     ");
   h += "//   hash rule:\n";
-  h += Quality(HashTable(table.rows.size()), "//     ");
-  h += "\n#pragma once\n\n#include <cstddef>\n#include <cstdint>\n\nnamespace hpo::sobol_table {\n\n";
+  h += Quality(HashTable(table.rows.size()), "//     ", false);
+  h += "\n#pragma once\n\n#include <cstddef>\n#include <cstdint>\n\nnamespace hpo::sobol_table "
+       "{\n\n";
   std::snprintf(buf, sizeof buf, "inline constexpr int kMaxDegree = %d;\n\n", max_degree);
   h += buf;
   h += "struct Entry {\n  std::uint32_t poly;\n  std::uint32_t m[kMaxDegree];  // m_1..m_s: odd, "
@@ -507,7 +603,7 @@ std::string Header(const Table& table, const Options& opt, double secs) {
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: gen_directions [--dims N] [--max-m M] [--minimax-m H] [--joint J] "
-               "[--budget B] [--out FILE] [--report]\n");
+               "[--budget B] [--out FILE] [--report] [--limits]\n");
   std::exit(2);
 }
 
@@ -521,14 +617,28 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Usage();
       return argv[++i];
     };
-    if (a == "--dims") opt.dims = std::strtoull(next(), nullptr, 10);
-    else if (a == "--max-m") opt.max_m = std::atoi(next());
-    else if (a == "--minimax-m") opt.minimax_m = std::atoi(next());
-    else if (a == "--joint") opt.joint = std::atoi(next());
-    else if (a == "--budget") opt.budget = std::strtoull(next(), nullptr, 10);
-    else if (a == "--out") opt.out = next();
-    else if (a == "--report") opt.report = true;
-    else Usage();
+    if (a == "--dims")
+      opt.dims = std::strtoull(next(), nullptr, 10);
+    else if (a == "--max-m")
+      opt.max_m = std::atoi(next());
+    else if (a == "--minimax-m")
+      opt.minimax_m = std::atoi(next());
+    else if (a == "--joint")
+      opt.joint = std::atoi(next());
+    else if (a == "--budget")
+      opt.budget = std::strtoull(next(), nullptr, 10);
+    else if (a == "--out")
+      opt.out = next();
+    else if (a == "--report")
+      opt.report = true;
+    else if (a == "--limits")
+      opt.limits = true;
+    else
+      Usage();
+  }
+  if (opt.limits) {
+    PrintLimits();
+    return 0;
   }
   if (opt.dims < 2 || opt.max_m < 1 || opt.max_m > 30 || opt.minimax_m > opt.max_m ||
       (opt.out.empty() && !opt.report))
@@ -539,10 +649,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "search: %.1f s\n", secs);
   if (opt.report) {
     std::printf("hash rule:\n%s", Quality(HashTable(opt.dims), "  ").c_str());
-    std::printf("searched table:\n%s", Quality(table, "  ").c_str());
+    std::printf("searched table:\n%s", Quality(table, "  ", false).c_str());
   }
   if (!opt.out.empty()) {
-    std::string h = Header(table, opt, secs);
+    std::string h = Header(table, opt);
     FILE* f = std::fopen(opt.out.c_str(), "w");
     if (!f || std::fwrite(h.data(), 1, h.size(), f) != h.size() || std::fclose(f) != 0) {
       std::perror(opt.out.c_str());
