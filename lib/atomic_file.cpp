@@ -146,29 +146,35 @@ size_t PublishNewFiles(const std::vector<std::pair<fs::path, std::string>>& file
   auto drop = [&] {
     for (const auto& t : temps) ::unlink(t.c_str());
   };
+  // A write that fails (a full disk) stops the batch; what was written before it is still
+  // published below, then the error is reported: every trial that fits is recorded.
+  std::optional<Error> failure;
   for (const auto& [dest, data] : files) {
     fs::path tmp = tmp_dir / (dest.filename().string() + "." + UniqueName());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
-      int err = errno;
-      drop();
-      ThrowErrno("failed to create", tmp, err);
+      failure = Error("failed to create " + tmp.string() + ": " + ErrnoText(errno));
+      break;
     }
-    temps.push_back(tmp);
     try {
       WriteAll(fd, data, tmp);
-    } catch (...) {
+    } catch (const Error& e) {
       ::close(fd);
-      drop();
-      throw;
+      ::unlink(tmp.c_str());
+      failure = e;
+      break;
     }
     if (::close(fd) != 0) {
-      int err = errno;
-      drop();
-      ThrowErrno("failed to close", tmp, err);
+      failure = Error("failed to close " + tmp.string() + ": " + ErrnoText(errno));
+      ::unlink(tmp.c_str());
+      break;
     }
+    temps.push_back(tmp);
   }
-  if (temps.empty()) return 0;
+  if (temps.empty()) {
+    if (failure) throw *failure;
+    return 0;
+  }
   // One flush for all the data before anything is published.
   int dfd = ::open(tmp_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   bool synced = dfd >= 0 && ::syncfs(dfd) == 0;
@@ -208,6 +214,7 @@ size_t PublishNewFiles(const std::vector<std::pair<fs::path, std::string>>& file
       dirs.push_back(dest.parent_path());
   }
   for (const auto& d : dirs) SyncDirectory(d);
+  if (failure) throw *failure;
   return published;
 }
 
