@@ -2,6 +2,9 @@
 
 #include <boost/filesystem.hpp>
 #include <boost/program_options/errors.hpp>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,6 +20,21 @@ volatile std::sig_atomic_t g_interrupted = 0;
 bool g_quiet = false;
 
 void OnInterrupt(int) { g_interrupted = 1; }
+
+// One write(2) per line: runners of one job array share a log file, and lines written in
+// pieces interleave ("hpo-runhpo-run: error: ...").
+void WriteLine(const std::string& line) {
+  std::cerr.flush();
+  const char* p = line.data();
+  size_t left = line.size();
+  while (left > 0) {
+    ssize_t n = ::write(2, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
 }  // namespace
 
 const char* ToolName() { return g_tool; }
@@ -32,20 +50,20 @@ void InstallInterruptHandlers() {
 }
 
 void Warning(const std::string& message) {
-  std::cerr << g_tool << ": warning: " << message << '\n';
+  WriteLine(std::string(g_tool) + ": warning: " + message + "\n");
 }
 
 void SetQuiet(bool quiet) { g_quiet = quiet; }
 
 void Info(const std::string& message) {
-  if (!g_quiet) std::cerr << g_tool << ": " << message << '\n';
+  if (!g_quiet) WriteLine(std::string(g_tool) + ": " + message + "\n");
 }
 
 int RunTool(const char* tool, const std::function<int()>& body) {
   g_tool = tool;
   auto fail = [&](const std::string& message, ExitStatus status) {
     std::cout.flush();
-    std::cerr << tool << ": error: " << message << '\n';
+    WriteLine(std::string(tool) + ": error: " + message + "\n");
     return static_cast<int>(status);
   };
   try {
