@@ -96,3 +96,22 @@ mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 SH
   chmod +x objective.sh
 }
+
+# obj.sh X: sleeps $SLEEP, writes {"error": X}; logs each execution's start and end to
+# $HPO_TRIAL_DIR/runs.log and an OVERLAP line if an earlier execution of the same trial is
+# still alive (a concurrent run, which must never happen).
+write_overlap_objective() {
+  cat > obj.sh <<'SH'
+#!/bin/bash
+set -eu
+runs=$HPO_TRIAL_DIR/runs.log
+for p in $(awk '$1 == "start" {print $2}' "$runs" 2>/dev/null); do
+  if tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "obj.sh"; then echo "OVERLAP $$ $p" >> "$runs"; fi
+done
+echo "start $$ $(date +%s.%N) restart=$HPO_RESTART_COUNT attempt=$HPO_ATTEMPT" >> "$runs"
+sleep "$SLEEP"
+printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
+mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
+echo "end $$ $(date +%s.%N)" >> "$runs"
+SH
+}

@@ -6,20 +6,7 @@
 # never runs twice at once (each execution checks that the previous one is gone).
 source "$(dirname "$0")/lib.sh"
 need_slurm
-cat > obj.sh <<'SH'
-#!/bin/bash
-set -eu
-runs=$HPO_TRIAL_DIR/runs.log
-# An earlier execution of this trial that is still alive would be a concurrent run.
-for p in $(awk '$1 == "start" {print $2}' "$runs" 2>/dev/null); do
-  if tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q "obj.sh"; then echo "OVERLAP $$ $p" >> "$runs"; fi
-done
-echo "start $$ $(date +%s.%N) restart=$HPO_RESTART_COUNT attempt=$HPO_ATTEMPT" >> "$runs"
-sleep "$SLEEP"
-printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
-mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
-echo "end $$ $(date +%s.%N)" >> "$runs"
-SH
+write_overlap_objective
 cat > hpo.yaml <<YAML
 space:
   x: {uniform: [0, 1]}
