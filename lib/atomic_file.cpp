@@ -264,6 +264,27 @@ void RemoveFile(const fs::path& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("failed to remove", path, errno);
 }
 
+std::optional<size_t> ReadSmallFileAt(int dir_fd, const std::string& name, char* buf, size_t size) {
+  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    ThrowErrno("failed to open", name, errno);
+  }
+  // One read: a regular file gives all it has (a short count is its end); anything else
+  // is read again by the caller's fallback.
+  ssize_t n;
+  do {
+    n = ::read(fd, buf, size);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    int err = errno;
+    ::close(fd);
+    ThrowErrno("failed to read", name, err);
+  }
+  ::close(fd);
+  return static_cast<size_t>(n);
+}
+
 std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes) {
   // O_NONBLOCK: opening a fifo planted where a file was expected would otherwise block until
   // a writer appears; it is refused below as not a regular file (no effect on regular files).

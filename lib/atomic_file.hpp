@@ -69,6 +69,12 @@ void RemoveFile(const fs::path& path);
 // does not exist (it may have been moved between listing and opening). Throws hpo::Error
 // when it is larger than `max_bytes`, is not a regular file, or cannot be read.
 std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes);
+// Reads at most `size` bytes of `name`, relative to the open folder `dir_fd` (openat(2),
+// which spares the kernel a path walk per file), into `buf`: three system calls and no
+// allocation; nullopt when it does not exist. It checks neither the type nor
+// the size of the file: a result of `size` bytes may be cut short, and a fifo reads as
+// empty, so a caller that cannot use what it got reads the file again with ReadFile.
+std::optional<size_t> ReadSmallFileAt(int dir_fd, const std::string& name, char* buf, size_t size);
 
 // Fsyncs a directory so that entries created or renamed in it survive a crash.
 void SyncDirectory(const fs::path& dir);

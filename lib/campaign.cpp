@@ -1,10 +1,13 @@
 #include "campaign.hpp"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "atomic_file.hpp"
 #include "error.hpp"
@@ -164,14 +167,24 @@ size_t Campaign::AddPendingBatch(const std::vector<std::pair<TrialId, nlohmann::
 }
 
 std::vector<TrialId> Campaign::List(TrialState state) const {
+  // readdir(3) rather than a directory_iterator: a finished campaign lists 100,000 names,
+  // and building a path object for each costs more than reading them.
   std::vector<TrialId> ids;
-  boost::system::error_code ec;
-  for (fs::directory_iterator it(layout_.state_dir(state), ec), end; !ec && it != end;
-       it.increment(ec)) {
-    if (auto id = ParseTrialFileName(it->path().filename().string())) ids.push_back(*id);
+  const fs::path dir = layout_.state_dir(state);
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    if (errno == ENOENT) return ids;
+    throw Error("failed to list " + dir.string() + ": " + std::strerror(errno));
   }
-  if (ec && ec != boost::system::errc::no_such_file_or_directory)
-    throw Error("failed to list " + layout_.state_dir(state).string() + ": " + ec.message());
+  for (;;) {
+    errno = 0;
+    const struct dirent* e = ::readdir(d);
+    if (!e) break;
+    if (auto id = ParseTrialFileName(e->d_name)) ids.push_back(*id);
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) throw Error("failed to list " + dir.string() + ": " + std::strerror(err));
   std::sort(ids.begin(), ids.end());
   return ids;
 }

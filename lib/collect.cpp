@@ -1,9 +1,11 @@
 #include "collect.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
 #include <map>
@@ -14,6 +16,7 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "json_scan.hpp"
 #include "process.hpp"
 #include "retry.hpp"
 #include "tool.hpp"
@@ -27,75 +30,438 @@ using nlohmann::json;
 constexpr size_t kMaxSegments = 8;
 constexpr std::uint64_t kMaxSegmentBytes = 1ULL << 31;
 
-// Fields of additional_info kept in the index (what summaries and reports use).
-const char* const kIndexedInfo[] = {"training_time", "start_time", "end_time", "host", "attempt",
-                                    "exit_code", "slurm_job_id", "slurm_array_job_id",
-                                    "slurm_array_task_id", "restart_count"};
-
-json IndexLine(const TrialRow& r) {
-  json info = json::object();
-  for (const char* k : kIndexedInfo)
-    if (r.info.contains(k)) info[k] = r.info[k];
-  return {{"trial_id", r.id}, {"m", *r.metric}, {"config", r.config}, {"info", info},
-          {"attempt", r.attempt}};
+// Sorts rows by id, stably, without moving any when they are in order already (the usual
+// case: listings and merged index segments are in id order).
+void SortById(std::vector<TrialRow>& rows) {
+  auto by_id = [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_id)) std::stable_sort(rows.begin(), rows.end(), by_id);
 }
 
-std::optional<TrialRow> RowFromIndex(const json& j) {
-  // A damaged cache line is skipped (its file is parsed again), never fatal.
-  if (!j.is_object() || !j.contains("trial_id") || !j["trial_id"].is_number_integer() ||
-      !j.contains("m") || !j["m"].is_number() ||
-      (j.contains("config") && !j["config"].is_object()) ||
-      (j.contains("info") && !j["info"].is_object()) ||
-      (j.contains("attempt") && !j["attempt"].is_number_integer()))
-    return std::nullopt;
-  TrialRow r;
-  r.id = j["trial_id"].get<TrialId>();
-  r.state = TrialState::kFinished;
-  r.metric = j["m"].get<double>();
-  r.config = j.value("config", json::object());
-  r.info = j.value("info", json::object());
-  r.attempt = j.value("attempt", 1);
-  return r;
+// --- reading a trial's fields ---------------------------------------------------------
+
+// Sets the TrialInfo field named `key` from the JSON text `v` of its value; other keys are
+// ignored. `with_logs`: keep the log paths (not done for finished trials: only the failure
+// table shows them, and leaving them out keeps the index small).
+void SetInfoField(TrialInfo& info, std::string_view key, std::string_view v, bool with_logs) {
+  auto number = [&](std::optional<double>& out) { out = JsonNumber(v); };
+  auto integer = [&](std::optional<long long>& out) { out = JsonInteger(v); };
+  if (key == "start_time") number(info.start_time);
+  else if (key == "end_time") number(info.end_time);
+  else if (key == "training_time") number(info.training_time);
+  else if (key == "exit_code") integer(info.exit_code);
+  else if (key == "restart_count") integer(info.restart_count);
+  else if (key == "host") info.host = JsonText(v);
+  else if (key == "slurm_job_id") info.slurm_job_id = JsonText(v);
+  else if (key == "slurm_array_job_id") info.slurm_array_job_id = JsonText(v);
+  else if (key == "slurm_array_task_id") info.slurm_array_task_id = JsonText(v);
+  else if (with_logs && key == "stdout") info.stdout_log = JsonText(v);
+  else if (with_logs && key == "stderr") info.stderr_log = JsonText(v);
+}
+
+TrialInfo InfoFromJson(const json& obj, bool with_logs) {
+  TrialInfo info;
+  if (!obj.is_object()) return info;
+  for (const auto& [k, v] : obj.items())
+    if (!v.is_object() && !v.is_array()) SetInfoField(info, k, v.dump(), with_logs);
+  return info;
 }
 
 TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::string& metric) {
   TrialRow r;
   r.id = id;
   r.state = state;
-  auto take = [&](const char* key) {
-    auto it = rec.find(key);
-    return it != rec.end() && it->is_object() ? std::move(*it) : json::object();
-  };
-  r.config = take("config");
-  r.info = take(state == TrialState::kRunning ? "runner" : "additional_info");
-  if (auto it = rec.find("attempt"); it != rec.end() && it->is_number_integer()) r.attempt = it->get<int>();
-  if (auto it = rec.find(metric); it != rec.end() && it->is_number()) r.metric = it->get<double>();
-  if (auto it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
+  auto it = rec.find("config");
+  r.config = it != rec.end() && it->is_object() ? it->dump() : "{}";
+  it = rec.find(state == TrialState::kRunning ? "runner" : "additional_info");
+  if (it != rec.end()) r.info = InfoFromJson(*it, state != TrialState::kFinished);
+  if (it = rec.find("attempt"); it != rec.end() && it->is_number_integer()) r.attempt = it->get<int>();
+  if (it = rec.find(metric); it != rec.end() && it->is_number()) {
+    double m = it->get<double>();
+    if (std::isfinite(m)) r.metric = m;
+  }
+  if (it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
   return r;
 }
 
-std::vector<fs::path> Segments(const Layout& L) {
-  std::vector<fs::path> out;
-  boost::system::error_code ec;
-  for (fs::directory_iterator it(L.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
-    std::string n = it->path().filename().string();
-    if (n.rfind("seg.", 0) == 0 && n.size() > 10 && n.substr(n.size() - 6) == ".jsonl")
-      out.push_back(it->path());
+// The row of a finished record read straight from its text, without building a document;
+// nullopt for anything unusual (a type Campaign::Read would refuse, a runner section, text
+// that is not strict JSON), which the caller then reads the slow way, with its messages.
+std::optional<TrialRow> FastFinishedRow(TrialId id, std::string_view text, const std::string& metric) {
+  TrialRow r;
+  r.id = id;
+  r.state = TrialState::kFinished;
+  bool ok = JsonScanner::Members(text, [&](std::string_view key, std::string_view v) {
+    if (key == metric) {
+      if (auto m = JsonNumber(v)) r.metric = m;
+    }
+    char c = v[0];
+    if (key == "trial_id" || key == "attempt") {
+      auto i = JsonInteger(v);
+      if (!i) return false;
+      if (key == "attempt") {
+        if (*i < INT_MIN || *i > INT_MAX) return false;
+        r.attempt = static_cast<int>(*i);
+      }
+    } else if (key == "state") {
+      return c == '"';
+    } else if (key == "reason") {
+      if (c != '"') return false;
+      r.reason = JsonText(v);
+    } else if (key == "history") {
+      return c == '[';
+    } else if (key == "config") {
+      if (c != '{') return false;
+      JsonScanner sc(v);
+      sc.Value();
+      if (sc.saw_space()) return false;  // not compact: the slow path writes it compact
+      r.config.assign(v);
+    } else if (key == "additional_info") {
+      if (c != '{') return false;
+      return JsonScanner::Members(v, [&](std::string_view k, std::string_view x) {
+        SetInfoField(r.info, k.find('\\') == std::string_view::npos ? k : JsonKey(k), x, false);
+        return true;
+      });
+    } else if (key == "runner" || key.find('\\') != std::string_view::npos) {
+      return false;
+    }
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  if (r.config.empty()) r.config = "{}";
+  return r;
+}
+
+// --- results.csv ----------------------------------------------------------------------
+
+// Appends `s` as one CSV field, quoted when it holds a comma, a quote or a line break.
+void AppendCsvField(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out += s;
+    return;
   }
-  std::sort(out.begin(), out.end());
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// A config value's JSON text as a CSV field: strings unquoted, anything else as JSON.
+void AppendCsvValue(std::string& out, std::string_view v) {
+  if (v.empty() || v == "null") return;
+  if (v[0] == '"') {
+    if (v.find('\\') == std::string_view::npos) AppendCsvField(out, v.substr(1, v.size() - 2));
+    else AppendCsvField(out, JsonText(v));
+    return;
+  }
+  AppendCsvField(out, v);
+}
+
+// The first line of results.csv (without its newline).
+std::string CsvHeader(const Config& cfg) {
+  std::string out = "trial_id,state,";
+  AppendCsvField(out, cfg.hpo.metric);
+  out += ",training_time,attempt,host,start_time,end_time,reason";
+  for (const auto& n : cfg.space.names()) {
+    out += ',';
+    AppendCsvField(out, n);
+  }
   return out;
 }
 
-// Loads finished rows from the index, parses results/ files not in it, and appends a new
-// segment (or merges all segments) when anything was new.
-std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
+// Appends the results.csv line of a finished or failed trial (without its newline).
+void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::string>& names) {
+  out += std::to_string(r.id);
+  out += ',';
+  out += StateName(r.state);
+  out += ',';
+  if (r.metric) AppendJsonNumber(out, *r.metric);
+  out += ',';
+  if (r.info.training_time) AppendJsonNumber(out, *r.info.training_time);
+  out += ',';
+  out += std::to_string(r.attempt);
+  out += ',';
+  AppendCsvField(out, r.info.host);
+  out += ',';
+  if (r.info.start_time) AppendJsonNumber(out, *r.info.start_time);
+  out += ',';
+  if (r.info.end_time) AppendJsonNumber(out, *r.info.end_time);
+  out += ',';
+  AppendCsvField(out, r.reason);
+  for (std::string_view v : ConfigValues(r.config, names)) {
+    out += ',';
+    AppendCsvValue(out, v);
+  }
+}
+
+// --- the results index --------------------------------------------------------------
+// A segment is text. Its first line names the format and the results.csv header it was
+// written for: `hpo-index 3 "<header as a JSON string>"`. Then one finished trial per line,
+// 8 fields separated by tabs:
+//   trial_id exit_code restart_count slurm_job_id slurm_array_job_id slurm_array_task_id
+//   config csv_row
+// csv_row is the trial's results.csv line, which also gives its metric, training_time,
+// attempt, host, start_time, end_time and reason. Numbers are JSON numbers, strings JSON
+// string literals, and an empty field is an absent value. The config is its compact JSON,
+// or, when the object is exactly the space's parameters in key order (as hpo-run writes
+// it), just the array of their values, from which the same text is rebuilt. A trial whose
+// results.csv line would hold a tab or a line break is not indexed (its file is read each
+// time). Reading a line needs no JSON document, and a collect over lines renders no CSV:
+// that is what keeps a repeated collect fast.
+constexpr size_t kIndexFields = 8;
+constexpr std::string_view kIndexMagic = "hpo-index 3 ";
+
+// What reading and writing index lines needs of the campaign.
+struct IndexFormat {
+  explicit IndexFormat(const Config& cfg) : names(cfg.space.names()), keys(names) {
+    std::sort(keys.begin(), keys.end());
+    header = std::string(kIndexMagic);
+    AppendJsonString(header, CsvHeader(cfg));
+    header += '\n';
+  }
+  std::vector<std::string> names;  // the space's parameters (results.csv's columns)
+  std::vector<std::string> keys;   // the same, in JSON key order
+  std::string header;              // the first line of a segment
+};
+
+// The config as the array of its values when it is exactly the parameters in key order.
+std::optional<std::string> ConfigArray(std::string_view config, const IndexFormat& f) {
+  std::string out = "[";
+  size_t i = 0;
+  bool ok = JsonScanner::Members(config, [&](std::string_view key, std::string_view v) {
+    if (i >= f.keys.size() || key != f.keys[i]) return false;
+    if (i++ > 0) out += ',';
+    out += v;
+    return true;
+  });
+  if (!ok || i != f.keys.size()) return std::nullopt;
+  return out + "]";
+}
+
+// The config object rebuilt from ConfigArray's form; nullopt when it does not fit.
+std::optional<std::string> ConfigFromArray(std::string_view array, const IndexFormat& f) {
+  std::string out = "{";
+  size_t i = 0;
+  bool ok = JsonScanner::Elements(array, [&](std::string_view v) {
+    if (i >= f.keys.size()) return false;
+    if (i > 0) out += ',';
+    AppendJsonString(out, f.keys[i++]);
+    out += ':';
+    out += v;
+    return true;
+  });
+  if (!ok || i != f.keys.size()) return std::nullopt;
+  return out + "}";
+}
+
+void AppendOptional(std::string& out, const std::optional<long long>& v) {
+  if (v) out += std::to_string(*v);
+}
+void AppendText(std::string& out, const std::string& s) {
+  if (!s.empty()) AppendJsonString(out, s);
+}
+
+// Appends the index line of a finished row; false (and nothing appended) when its
+// results.csv line holds a tab or a line break.
+bool AppendIndexLine(std::string& out, const TrialRow& r, const IndexFormat& f) {
+  size_t start = out.size();
+  out += std::to_string(r.id);
+  for (const auto* v : {&r.info.exit_code, &r.info.restart_count}) {
+    out += '\t';
+    AppendOptional(out, *v);
+  }
+  for (const auto* s : {&r.info.slurm_job_id, &r.info.slurm_array_job_id, &r.info.slurm_array_task_id}) {
+    out += '\t';
+    AppendText(out, *s);
+  }
+  out += '\t';
+  auto array = ConfigArray(r.config, f);
+  // (Only the array needs checking: the rebuilt text is the config exactly, or not used.)
+  if (array && ConfigFromArray(*array, f) == r.config) out += *array;
+  else out += r.config;
+  out += '\t';
+  size_t row = out.size();
+  AppendCsvRow(out, r, f.names);
+  if (out.find_first_of("\t\n\r", row) != std::string::npos) {
+    out.resize(start);
+    return false;
+  }
+  out += '\n';
+  return true;
+}
+
+// The first `n` fields of a CSV line, unquoted (into `store` where quoted); false when the
+// line has fewer.
+bool CsvColumns(std::string_view row, size_t n, std::string_view* out, std::string* store) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (pos > row.size()) return false;
+    if (pos < row.size() && row[pos] == '"') {
+      std::string& s = store[i];
+      s.clear();
+      for (++pos;; ++pos) {
+        if (pos >= row.size()) return false;
+        if (row[pos] == '"') {
+          if (pos + 1 < row.size() && row[pos + 1] == '"') {
+            s += '"';
+            ++pos;
+          } else {
+            break;
+          }
+        } else {
+          s += row[pos];
+        }
+      }
+      out[i] = s;
+      ++pos;  // past the closing quote
+      if (pos < row.size() && row[pos] != ',') return false;
+      ++pos;
+    } else {
+      size_t comma = row.find(',', pos);
+      if (comma == std::string_view::npos) comma = row.size();
+      out[i] = row.substr(pos, comma - pos);
+      pos = comma + 1;
+    }
+  }
+  return true;
+}
+
+// The columns of results.csv that TrialRow holds: trial_id state metric training_time
+// attempt host start_time end_time reason.
+constexpr size_t kCsvRowFields = 9;
+
+// A damaged line gives nullopt (its file is then read again), never an error.
+std::optional<TrialRow> RowFromIndexLine(std::string_view line, const IndexFormat& format) {
+  std::string_view f[kIndexFields];
+  size_t n = 0;
+  for (size_t pos = 0; n < kIndexFields; ++n) {
+    size_t tab = n + 1 < kIndexFields ? line.find('\t', pos) : line.size();
+    if (tab == std::string_view::npos || pos > line.size()) return std::nullopt;
+    f[n] = line.substr(pos, tab - pos);
+    pos = tab + 1;
+  }
+  std::string_view c[kCsvRowFields];
+  std::string store[kCsvRowFields];
+  if (!CsvColumns(f[7], kCsvRowFields, c, store)) return std::nullopt;
+  TrialRow r;
+  r.state = TrialState::kFinished;
+  auto id = JsonInteger(f[0]);
+  auto attempt = JsonInteger(c[4]);
+  r.metric = JsonNumber(c[2]);
+  if (!id || *id < 0 || c[0] != f[0] || c[1] != StateName(TrialState::kFinished) || !attempt ||
+      *attempt < INT_MIN || *attempt > INT_MAX || !r.metric)
+    return std::nullopt;
+  r.id = *id;
+  r.attempt = static_cast<int>(*attempt);
+  auto number = [](std::string_view v, std::optional<double>& out) {
+    out = JsonNumber(v);
+    return v.empty() || out;
+  };
+  auto integer = [](std::string_view v, std::optional<long long>& out) {
+    out = JsonInteger(v);
+    return v.empty() || out;
+  };
+  auto text = [](std::string_view v, std::string& out) {
+    if (v.empty()) return true;
+    auto s = JsonString(v);
+    if (!s) return false;
+    out = std::move(*s);
+    return true;
+  };
+  TrialInfo& i = r.info;
+  if (!number(c[3], i.training_time) || !number(c[6], i.start_time) || !number(c[7], i.end_time) ||
+      !integer(f[1], i.exit_code) || !integer(f[2], i.restart_count) ||
+      !text(f[3], i.slurm_job_id) || !text(f[4], i.slurm_array_job_id) ||
+      !text(f[5], i.slurm_array_task_id) || f[6].size() < 2)
+    return std::nullopt;
+  i.host.assign(c[5]);
+  r.reason.assign(c[8]);
+  // The config is not validated beyond its form: segments are written whole and
+  // atomically, and its readers (ConfigValues, TrialRow::Config) cope with a damaged one.
+  if (f[6].front() == '[') {
+    auto config = ConfigFromArray(f[6], format);
+    if (!config) return std::nullopt;
+    r.config = std::move(*config);
+  } else if (f[6].front() == '{' && f[6].back() == '}') {
+    r.config.assign(f[6]);
+  } else {
+    return std::nullopt;
+  }
+  return r;
+}
+
+struct Segments {
+  std::vector<fs::path> current;  // read, in name order
+  std::vector<fs::path> old;      // earlier format: removed on the next merge
+};
+
+Segments ListSegments(const Layout& L) {
+  Segments out;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(L.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    std::string n = it->path().filename().string();
+    if (IsIndexSegmentName(n)) out.current.push_back(it->path());
+    else if (IsOldIndexSegmentName(n)) out.old.push_back(it->path());
+  }
+  std::sort(out.current.begin(), out.current.end());
+  return out;
+}
+
+// The finished trials as lines of the results index, one per trial, in id order. A collect
+// needs of each only the id, the metric and its results.csv line, all in the line: it
+// builds no row for them.
+struct FinishedLines {
+  struct Line {
+    TrialId id;
+    double metric;
+    std::string_view text;  // without the newline; "" for a trial not in the index
+    size_t csv_at;          // where its results.csv line starts in `text`
+  };
+  std::vector<std::unique_ptr<const std::string>> texts;  // what the lines point into
+  std::vector<Line> lines;
+};
+
+// The id and metric of an index line with all its fields; nullopt for a damaged line.
+std::optional<FinishedLines::Line> LineHead(std::string_view text) {
+  size_t tab = 0;
+  for (size_t n = 0; n < kIndexFields - 1; ++n) {
+    tab = text.find('\t', n == 0 ? 0 : tab + 1);
+    if (tab == std::string_view::npos) return std::nullopt;
+  }
+  size_t csv = tab + 1;
+  if (text.find('\t', csv) != std::string_view::npos) return std::nullopt;
+  // The results.csv line starts "<id>,finished,<metric>,".
+  size_t a = text.find(',', csv), b = text.find(',', a + 1), c = text.find(',', b + 1);
+  if (a == std::string_view::npos || b == std::string_view::npos || c == std::string_view::npos)
+    return std::nullopt;
+  std::string_view id_text = text.substr(0, text.find('\t'));
+  auto id = JsonInteger(id_text);
+  auto metric = JsonNumber(text.substr(b + 1, c - b - 1));
+  if (!id || *id < 0 || !metric || text.substr(csv, a - csv) != id_text) return std::nullopt;
+  return FinishedLines::Line{*id, *metric, text, csv};
+}
+
+std::string_view LineCsv(const FinishedLines::Line& l) { return l.text.substr(l.csv_at); }
+
+bool ById(const FinishedLines::Line& a, const FinishedLines::Line& b) { return a.id < b.id; }
+
+// Reads the index, parses the results/ files it does not hold (on two threads: the cost is
+// per file and independent), and appends a segment with them; or merges all segments into
+// one when there are too many or one was written for another results.csv header (the
+// campaign's space changed). The index is a cache: trouble with it costs speed, never a
+// result.
+FinishedLines ScanFinishedLines(const Campaign& campaign) {
   const Layout& L = campaign.layout();
   const std::string& metric = campaign.config().hpo.metric;
-  std::vector<TrialId> ids = campaign.List(TrialState::kFinished);
-  std::unordered_map<TrialId, TrialRow> known;
-  known.reserve(ids.size());
-  std::vector<fs::path> segments = Segments(L);
-  for (const auto& seg : segments) {
+  const IndexFormat format(campaign.config());
+  std::vector<TrialId> ids = campaign.List(TrialState::kFinished);  // sorted
+  Segments segments = ListSegments(L);
+  FinishedLines out;
+  std::vector<FinishedLines::Line> indexed;
+  indexed.reserve(ids.size());
+  bool merge = segments.current.size() + 1 > kMaxSegments || !segments.old.empty();
+  for (const auto& seg : segments.current) {
     std::optional<std::string> text;
     try {
       text = ReadFile(seg, kMaxSegmentBytes);
@@ -104,43 +470,86 @@ std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
     }
     if (!text) continue;  // merged away by another collect: the files are parsed instead
     std::string_view all(*text);
-    for (size_t pos = 0; pos < all.size();) {
-      size_t nl = all.find('\n', pos);
-      if (nl == std::string_view::npos) nl = all.size();
-      std::string_view line = all.substr(pos, nl - pos);
-      pos = nl + 1;
-      auto row = RowFromIndex(json::parse(line.begin(), line.end(), nullptr, false));
-      if (row && std::binary_search(ids.begin(), ids.end(), row->id))
-        known.emplace(row->id, std::move(*row));
+    size_t nl = all.find('\n');
+    std::string_view head = all.substr(0, nl == std::string_view::npos ? all.size() : nl + 1);
+    if (head != format.header) {
+      // Another format, or written for another space: its files are parsed again, and
+      // the merge this forces removes it.
+      merge = true;
+      continue;
     }
+    for (size_t pos = head.size(); pos < all.size();) {
+      nl = all.find('\n', pos);
+      if (nl == std::string_view::npos) nl = all.size();
+      if (auto l = LineHead(all.substr(pos, nl - pos))) indexed.push_back(*l);
+      pos = nl + 1;
+    }
+    out.texts.push_back(std::make_unique<const std::string>(std::move(*text)));
   }
+  // One line per trial still in results/ (a trial leaves results/ only by hand); the files
+  // the index does not know are parsed.
+  if (!std::is_sorted(indexed.begin(), indexed.end(), ById))
+    std::stable_sort(indexed.begin(), indexed.end(), ById);
+  out.lines.reserve(ids.size());
   std::vector<TrialId> todo;
-  for (TrialId id : ids)
-    if (!known.count(id)) todo.push_back(id);
-  // A cold scan reads and parses every result: split it over two threads (the cost is system
-  // calls and JSON parsing, both per file and independent).
+  size_t k = 0;
+  for (TrialId id : ids) {
+    while (k < indexed.size() && indexed[k].id < id) ++k;
+    if (k < indexed.size() && indexed[k].id == id) out.lines.push_back(indexed[k]);
+    else todo.push_back(id);
+  }
+  merge = merge || out.lines.size() != indexed.size();  // drop lines of trials gone by hand
+  indexed = {};
+
   struct Part {
-    std::vector<TrialRow> rows;
+    std::string index;  // index lines of the parsed files
+    struct Head {
+      TrialId id;
+      double metric;
+      bool indexed;  // has a line in `index`
+    };
+    std::vector<Head> heads;  // the parsed files, in id order
     std::vector<std::string> warnings;
   };
+  // Files are opened relative to results/, which spares the kernel a path walk per file.
+  int results_fd = todo.empty() ? -1
+                                : ::open(L.state_dir(TrialState::kFinished).c_str(),
+                                         O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   auto parse = [&](size_t begin, size_t end, Part& part) {
+    part.index.reserve((end - begin) * 448);
+    part.heads.reserve(end - begin);
+    // A result record is a few hundred bytes: read into one buffer, and the whole way
+    // (ReadFile: type and size checks, messages with the whole path) only when that fails.
+    std::string buf(64 * 1024, '\0');
     for (size_t i = begin; i < end; ++i) {
       TrialId id = todo[i];
-      std::optional<Record> rec;
+      std::optional<TrialRow> row;
       try {
-        rec = campaign.Read(TrialState::kFinished, id);
+        std::optional<size_t> got;
+        if (results_fd >= 0) {
+          try {
+            got = ReadSmallFileAt(results_fd, TrialFileName(id), buf.data(), buf.size());
+          } catch (const Error&) {
+            got = buf.size();  // read it again below, for the message
+          }
+          if (!got) continue;  // gone since the listing (removed by hand)
+        }
+        if (got && *got < buf.size()) row = FastFinishedRow(id, std::string_view(buf.data(), *got), metric);
+        if (!row) {
+          auto rec = campaign.Read(TrialState::kFinished, id);
+          if (!rec) continue;
+          row = RowFromRecord(id, TrialState::kFinished, std::move(*rec), metric);
+        }
       } catch (const Error& e) {
         part.warnings.push_back(std::string("skipping unreadable result: ") + e.what());
         continue;
       }
-      if (!rec) continue;
-      TrialRow row = RowFromRecord(id, TrialState::kFinished, std::move(*rec), metric);
-      if (!row.metric) {
+      if (!row->metric) {
         part.warnings.push_back(L.trial_file(TrialState::kFinished, id).string() +
                                 " has no numeric \"" + metric + "\"; skipped");
         continue;
       }
-      part.rows.push_back(std::move(row));
+      part.heads.push_back({id, *row->metric, AppendIndexLine(part.index, *row, format)});
     }
   };
   Part parts[2];
@@ -151,34 +560,155 @@ std::vector<TrialRow> ScanFinished(const Campaign& campaign) {
   } else {
     parse(0, todo.size(), parts[0]);
   }
-  std::vector<TrialRow> fresh;
+  if (results_fd >= 0) ::close(results_fd);
+  size_t n_indexed = out.lines.size();
   for (auto& part : parts) {
     for (const auto& w : part.warnings) Warning(w);
-    for (auto& row : part.rows) {
-      fresh.push_back(row);
-      known.emplace(row.id, std::move(row));
+    if (part.heads.empty()) continue;
+    out.texts.push_back(std::make_unique<const std::string>(std::move(part.index)));
+    std::string_view all(*out.texts.back());
+    size_t pos = 0;
+    for (const auto& h : part.heads) {
+      if (!h.indexed) {
+        out.lines.push_back({h.id, h.metric, {}, 0});
+        continue;
+      }
+      size_t nl = all.find('\n', pos);
+      std::string_view line = all.substr(pos, nl - pos);
+      out.lines.push_back({h.id, h.metric, line, LineHead(line)->csv_at});
+      pos = nl + 1;
     }
   }
-  std::vector<TrialRow> rows;
-  rows.reserve(known.size());
-  for (auto& [id, row] : known) rows.push_back(std::move(row));
-  std::sort(rows.begin(), rows.end(), [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });
+  size_t n_fresh = out.lines.size() - n_indexed;
 
-  // The index is a cache: failing to update it costs speed next time, never correctness.
   try {
-    if (!fresh.empty() || segments.size() > kMaxSegments) {
-      bool merge = segments.size() + 1 > kMaxSegments;
-      const std::vector<TrialRow>& out = merge ? rows : fresh;
-      std::string text;
-      for (const auto& r : out) text += IndexLine(r).dump() + "\n";
-      WriteFileAtomic(L.index_segment(UniqueName()), text, Publish::kNoReplace, L.tmp_dir());
-      if (merge)
-        for (const auto& seg : segments) RemoveFile(seg);
+    if (n_fresh > 0 || merge) {
+      std::string text = format.header;
+      size_t first = merge ? 0 : n_indexed, bytes = text.size();
+      for (size_t i = first; i < out.lines.size(); ++i) bytes += out.lines[i].text.size() + 1;
+      text.reserve(bytes);
+      for (size_t i = first; i < out.lines.size(); ++i)
+        if (!out.lines[i].text.empty()) (text += out.lines[i].text) += '\n';
+      // Not flushed: after a crash a segment can be empty or cut short, which reading
+      // tolerates (a wrong header or damaged lines are ignored and those files parsed again).
+      WriteFileAtomic(L.index_segment(UniqueName()), text, Publish::kNoReplace, L.tmp_dir(),
+                      Durability::kNoSync);
+      if (merge) {
+        for (const auto& seg : segments.current) RemoveFile(seg);
+        for (const auto& seg : segments.old) RemoveFile(seg);
+      }
     }
   } catch (const Error& e) {
     Warning(std::string("could not update the results index: ") + e.what());
   }
+  // Both runs are in id order; merge them.
+  if (n_fresh > 0 && n_indexed > 0)
+    std::inplace_merge(out.lines.begin(), out.lines.begin() + static_cast<std::ptrdiff_t>(n_indexed),
+                       out.lines.end(), ById);
+  return out;
+}
+
+// The full row of a finished trial from its index line, or from its file when the line is
+// damaged; nullopt when neither can be read (the reason is printed).
+std::optional<TrialRow> FinishedRow(const Campaign& campaign, const IndexFormat& format,
+                                    const FinishedLines::Line& line) {
+  if (auto row = RowFromIndexLine(line.text, format)) return row;
+  try {
+    if (auto rec = campaign.Read(TrialState::kFinished, line.id))
+      return RowFromRecord(line.id, TrialState::kFinished, std::move(*rec), campaign.config().hpo.metric);
+  } catch (const Error& e) {
+    Warning(std::string("skipping unreadable result: ") + e.what());
+  }
+  return std::nullopt;
+}
+
+// The folders other than results/, listed before results/ (see ScanOthers).
+std::map<TrialState, std::vector<TrialId>> ListOthers(const Campaign& campaign) {
+  std::map<TrialState, std::vector<TrialId>> listed;
+  for (TrialState s : {TrialState::kPending, TrialState::kRunning, TrialState::kFailed})
+    listed[s] = campaign.List(s);
+  return listed;
+}
+
+// Rows of the trials listed in pending/, running/ and failed/ that are not finished, in id
+// order. Trials move on while the folders are listed one after the other. Listing them in
+// the order trials go through them (pending, running, failed, then results) means a trial
+// that moves on during the scan is seen twice (the later state wins) instead of not at all.
+std::vector<TrialRow> ScanOthers(const Campaign& campaign,
+                                 std::map<TrialState, std::vector<TrialId>>& listed,
+                                 const FinishedLines& finished) {
+  const std::string& metric = campaign.config().hpo.metric;
+  auto is_finished = [&](TrialId id) {
+    return std::binary_search(finished.lines.begin(), finished.lines.end(),
+                              FinishedLines::Line{id, 0, {}, 0}, ById);
+  };
+  std::vector<TrialRow> rows;
+  std::set<TrialId> seen;
+  for (TrialState s : {TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
+    for (TrialId id : listed[s]) {
+      if (is_finished(id) || !seen.insert(id).second) continue;  // a later state holds it
+      TrialState at = s;
+      std::optional<Record> rec;
+      // A record that vanished between the listing and the reading has moved on: read it
+      // where it is now (a few tries, for a trial passing through several folders).
+      for (int tries = 0; tries < 3 && at != TrialState::kPending && !rec; ++tries) {
+        try {
+          rec = campaign.Read(at, id);
+        } catch (const Error& e) {
+          Warning(std::string("skipping unreadable record: ") + e.what());
+          break;
+        }
+        if (!rec) {
+          auto now_at = campaign.Find(id);
+          if (!now_at) break;
+          at = *now_at;
+        }
+      }
+      if (at == TrialState::kPending) {
+        TrialRow r;
+        r.id = id;
+        r.state = at;
+        rows.push_back(r);
+      } else if (rec) {
+        rows.push_back(RowFromRecord(id, at, std::move(*rec), metric));
+      }
+    }
+  }
+  SortById(rows);
   return rows;
+}
+
+// results.csv: finished and failed trials in id order. (`others` holds finished trials
+// too when they reached results/ during the scan.)
+std::string Csv(const Campaign& c, const FinishedLines& finished, const std::vector<TrialRow>& others) {
+  const IndexFormat format(c.config());
+  const std::vector<std::string>& names = format.names;
+  std::string out = CsvHeader(c.config()) + "\n";
+  size_t bytes = out.size();
+  for (const auto& l : finished.lines) bytes += LineCsv(l).size() + 1;
+  out.reserve(bytes + others.size() * 256);
+  auto other = others.begin();
+  auto flush_others = [&](TrialId before) {
+    for (; other != others.end() && other->id < before; ++other) {
+      if (other->state != TrialState::kFailed && other->state != TrialState::kFinished) continue;
+      AppendCsvRow(out, *other, names);
+      out += '\n';
+    }
+  };
+  for (const auto& l : finished.lines) {
+    flush_others(l.id);
+    std::string_view row = LineCsv(l);
+    if (!row.empty()) {
+      out += row;
+    } else if (auto full = FinishedRow(c, format, l)) {  // not in the index
+      AppendCsvRow(out, *full, names);
+    } else {
+      continue;
+    }
+    out += '\n';
+  }
+  flush_others(std::numeric_limits<TrialId>::max());
+  return out;
 }
 
 double FileAge(const fs::path& p, double now) {
@@ -262,80 +792,44 @@ std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
   return "lost: " + gone + "; SLURM no longer knows job " + job + ending;
 }
 
-std::string CsvField(const json& v) {
-  std::string s = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-std::string Csv(const Campaign& c, const std::vector<TrialRow>& rows) {
-  const Config& cfg = c.config();
-  std::vector<std::string> names = cfg.space.names();
-  std::string out = "trial_id,state," + CsvField(cfg.hpo.metric) +
-                    ",training_time,attempt,host,start_time,end_time,reason";
-  for (const auto& n : names) out += "," + CsvField(n);
-  out += "\n";
-  for (const auto& r : rows) {
-    if (r.state != TrialState::kFinished && r.state != TrialState::kFailed) continue;
-    out += std::to_string(r.id) + "," + StateName(r.state) + ",";
-    if (r.metric) out += json(*r.metric).dump();
-    for (const char* k : {"training_time", "attempt", "host", "start_time", "end_time"})
-      out += "," + CsvField(r.info.value(k, json()));
-    out += "," + CsvField(r.reason);
-    for (const auto& n : names) out += "," + CsvField(r.config.value(n, json()));
-    out += "\n";
-  }
-  return out;
-}
-
 }  // namespace
 
 bool Better(double a, double b, Mode mode) { return mode == Mode::kMin ? a < b : a > b; }
 
-std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
-  const std::string& metric = campaign.config().hpo.metric;
-  // Trials move on while the folders are listed one after the other. Listing them in the
-  // order trials go through them (pending, running, failed, then results) means a trial that
-  // moves on during the scan is seen twice (the later state wins) instead of not at all.
-  std::map<TrialState, std::vector<TrialId>> listed;
-  for (TrialState s : {TrialState::kPending, TrialState::kRunning, TrialState::kFailed})
-    listed[s] = campaign.List(s);
-  std::vector<TrialRow> rows = ScanFinished(campaign);
-  std::set<TrialId> seen;
-  for (const auto& r : rows) seen.insert(r.id);
-  for (TrialState s : {TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
-    for (TrialId id : listed[s]) {
-      if (!seen.insert(id).second) continue;  // a higher-precedence copy exists
-      TrialState at = s;
-      std::optional<Record> rec;
-      // A record that vanished between the listing and the reading has moved on: read it
-      // where it is now (a few tries, for a trial passing through several folders).
-      for (int tries = 0; tries < 3 && at != TrialState::kPending && !rec; ++tries) {
-        try {
-          rec = campaign.Read(at, id);
-        } catch (const Error& e) {
-          Warning(std::string("skipping unreadable record: ") + e.what());
-          break;
-        }
-        if (!rec) {
-          auto now_at = campaign.Find(id);
-          if (!now_at) break;
-          at = *now_at;
-        }
-      }
-      if (at == TrialState::kPending) {
-        TrialRow r;
-        r.id = id;
-        r.state = at;
-        rows.push_back(r);
-      } else if (rec) {
-        rows.push_back(RowFromRecord(id, at, std::move(*rec), metric));
-      }
-    }
+const json& TrialRow::Config() const {
+  if (!parsed_config_) {
+    json j = config.empty() ? json::object() : json::parse(config, nullptr, false);
+    parsed_config_ = j.is_object() ? std::move(j) : json::object();
   }
-  std::sort(rows.begin(), rows.end(), [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });
+  return *parsed_config_;
+}
+
+std::vector<std::string_view> ConfigValues(std::string_view config,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string_view> out(names.size());
+  JsonScanner::Members(config, [&](std::string_view raw, std::string_view v) {
+    std::string decoded;
+    std::string_view key = raw;
+    if (raw.find('\\') != std::string_view::npos) key = decoded = JsonKey(raw);
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == key) out[i] = v;
+    return true;
+  });
+  return out;
+}
+
+std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
+  auto listed = ListOthers(campaign);
+  FinishedLines finished = ScanFinishedLines(campaign);
+  const IndexFormat format(campaign.config());
+  std::vector<TrialRow> rows;
+  rows.reserve(finished.lines.size());
+  for (const auto& line : finished.lines)
+    if (auto row = FinishedRow(campaign, format, line)) rows.push_back(std::move(*row));
+  size_t n = rows.size();
+  for (auto& row : ScanOthers(campaign, listed, finished)) rows.push_back(std::move(row));
+  std::inplace_merge(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(),
+                     [](const TrialRow& a, const TrialRow& b) { return a.id < b.id; });
   return rows;
 }
 
@@ -412,18 +906,40 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     }
   }
 
-  // 2. Scan.
-  sum.rows = ScanCampaign(campaign);
+  // 2. Scan. Finished trials stay index lines: only the best one becomes a row.
+  auto listed = ListOthers(campaign);
+  FinishedLines finished = ScanFinishedLines(campaign);
+  std::vector<TrialRow> others = ScanOthers(campaign, listed, finished);
   for (TrialState s : kAllStates) sum.counts[s] = 0;
-  for (const auto& r : sum.rows) {
+  sum.counts[TrialState::kFinished] = static_cast<std::int64_t>(finished.lines.size());
+  if (!finished.lines.empty()) sum.n_trials = finished.lines.back().id + 1;
+  // The best: ties go to the lowest id, as in a scan in id order.
+  auto better = [&](double m, TrialId id) {
+    return !sum.best_metric || Better(m, *sum.best_metric, cfg.hpo.mode) ||
+           (m == *sum.best_metric && id < *sum.best_id);
+  };
+  const FinishedLines::Line* best_line = nullptr;
+  for (const auto& l : finished.lines)
+    if (better(l.metric, l.id)) {
+      sum.best_metric = l.metric;
+      sum.best_id = l.id;
+      best_line = &l;
+    }
+  const TrialRow* best_row = nullptr;
+  for (const auto& r : others) {
     ++sum.counts[r.state];
     sum.n_trials = std::max<std::int64_t>(sum.n_trials, r.id + 1);
-    if (r.state == TrialState::kFinished && r.metric &&
-        (!sum.best_metric || Better(*r.metric, *sum.best_metric, cfg.hpo.mode))) {
+    if (r.state == TrialState::kFinished && r.metric && better(*r.metric, r.id)) {
       sum.best_metric = r.metric;
       sum.best_id = r.id;
-      sum.best_config = r.config;
+      best_row = &r;
     }
+  }
+  if (best_row) {
+    sum.best_config = best_row->Config();
+  } else if (best_line) {
+    auto row = FinishedRow(campaign, IndexFormat(cfg), *best_line);
+    sum.best_config = row ? row->Config() : json::object();
   }
   if (!options.write_outputs) return sum;
 
@@ -442,7 +958,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   WriteFileAtomic(L.final_results(), final_results.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
   if (sum.best_id)
     WriteIfChanged(L.best_config(), sum.best_config.dump(2) + "\n", L.tmp_dir());
-  WriteIfChanged(L.results_csv(), Csv(campaign, sum.rows), L.tmp_dir());
+  WriteIfChanged(L.results_csv(), Csv(campaign, finished, others), L.tmp_dir());
   return sum;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "campaign.hpp"
@@ -15,16 +16,38 @@
 
 namespace hpo {
 
+// The fields of a trial's additional_info (for running trials: its runner record) that the
+// summaries, the status and the report read. Numbers are set only when the record holds a
+// finite number there; strings hold a string's text, or the JSON text of another value.
+struct TrialInfo {
+  std::optional<double> start_time, end_time, training_time;
+  std::optional<long long> exit_code, restart_count;
+  std::string host, slurm_job_id, slurm_array_job_id, slurm_array_task_id;
+  std::string stdout_log, stderr_log;  // failed and running trials only (not indexed)
+};
+
 // One trial as the summaries and the report see it.
 struct TrialRow {
   TrialId id = 0;
   TrialState state = TrialState::kPending;
   std::optional<double> metric;       // finished trials
-  nlohmann::json config;              // null for pending trials (not read)
-  nlohmann::json info;                // additional_info (finished/failed) or runner (running)
+  std::string config;                 // the config object as compact JSON; "" when not read
+  TrialInfo info;
   std::string reason;                 // failed trials
   int attempt = 1;
+
+  // The config as a JSON object (empty when not read), parsed on first use: a collect over
+  // 100,000 trials never builds these documents.
+  const nlohmann::json& Config() const;
+
+ private:
+  mutable std::optional<nlohmann::json> parsed_config_;
 };
+
+// The values of `names` in a config text (TrialRow::config), each as the JSON text of the
+// value, in the order of `names`; "" where the config has no such key.
+std::vector<std::string_view> ConfigValues(std::string_view config,
+                                           const std::vector<std::string>& names);
 
 // Source of SLURM job states for collect; nullptr when there is no SLURM.
 class JobStateSource {
@@ -48,7 +71,6 @@ struct CollectSummary {
   std::optional<TrialId> best_id;
   std::optional<double> best_metric;
   nlohmann::json best_config;
-  std::vector<TrialRow> rows;    // every trial, by id
 };
 
 // Scans the campaign: every trial with its state (finished results are read through an

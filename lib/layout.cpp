@@ -97,4 +97,14 @@ std::vector<fs::path> Layout::Folders() const {
           index_dir()};
 }
 
+namespace {
+bool SegmentName(std::string_view name, std::string_view ext) {
+  return name.size() > 4 + ext.size() && name.substr(0, 4) == "seg." &&
+         name.substr(name.size() - ext.size()) == ext;
+}
+}  // namespace
+
+bool IsIndexSegmentName(std::string_view name) { return SegmentName(name, ".tsv"); }
+bool IsOldIndexSegmentName(std::string_view name) { return SegmentName(name, ".jsonl"); }
+
 }  // namespace hpo

@@ -85,7 +85,8 @@ class Layout {
   fs::path makefile() const { return root_ / "Makefile"; }
   // ".index/": segments of parsed results, so a repeated collect parses only new files.
   fs::path index_dir() const { return root_ / ".index"; }
-  fs::path index_segment(const std::string& unique) const { return index_dir() / ("seg." + unique + ".jsonl"); }
+  // ".index/seg.<unique>.tsv": one segment (format in collect.cpp).
+  fs::path index_segment(const std::string& unique) const { return index_dir() / ("seg." + unique + ".tsv"); }
 
   // Every folder a campaign needs, created by Campaign::Create.
   std::vector<fs::path> Folders() const;
@@ -93,6 +94,12 @@ class Layout {
  private:
   fs::path root_;
 };
+
+// True for the name of an index segment ("seg.<unique>.tsv").
+bool IsIndexSegmentName(std::string_view name);
+// True for the name of a segment in the earlier JSON-lines format ("seg.<unique>.jsonl"),
+// which is no longer read and is removed when the index is merged.
+bool IsOldIndexSegmentName(std::string_view name);
 
 // Parses "job_<jobid>.json" back to the job id.
 std::optional<std::string> ParseSubmissionRecordName(std::string_view name);

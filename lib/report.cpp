@@ -187,21 +187,6 @@ std::string ClockLabel(double s) {
   return sign + buf;
 }
 
-std::optional<double> NumberAt(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number()) return std::nullopt;
-  double v = it->get<double>();
-  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
-}
-
-std::string StringAt(const json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 // A failure reason without the per-trial log path, so equal causes group together.
 std::string ReasonKey(const std::string& reason) {
   std::string r = reason;
@@ -339,7 +324,7 @@ Data Prepare(const Campaign& campaign, const std::vector<TrialRow>& rows,
     const std::string& name = dim.param->name;
     double dlo = std::numeric_limits<double>::infinity(), dhi = -dlo;
     for (size_t k = 0; k < d.fin.size(); ++k) {
-      const json& cfg = rows[d.fin[k]].config;
+      const json& cfg = rows[d.fin[k]].Config();
       if (!cfg.is_object()) continue;
       auto it = cfg.find(name);
       if (it == cfg.end()) continue;
@@ -819,7 +804,7 @@ std::string ParamScatter(const Data& d, size_t j) {
       o, f, x, y, d.x[j], d.metric,
       [&](size_t k) {
         return PointTooltip(d, k) + ", " + name + " = " +
-               ValueText((*d.rows)[d.fin[k]].config.value(name, json()));
+               ValueText((*d.rows)[d.fin[k]].Config().value(name, json()));
       },
       [&](size_t k) { return (*d.rows)[d.fin[k]].id; }, d.best, d.opt.max_points,
       d.dims.size() > 12 ? 12 : 8);  // coarser cells keep a page of many parameters small
@@ -841,7 +826,7 @@ std::vector<Completion> Completions(const Data& d) {
     const TrialRow& r = (*d.rows)[i];
     if (r.state != TrialState::kFinished && r.state != TrialState::kFailed) continue;
     if (r.state == TrialState::kFinished && fin_of[i] == std::string::npos) continue;
-    auto end = NumberAt(r.info, "end_time");
+    auto end = r.info.end_time;
     c.push_back({end ? *end : kNaN, r.id, fin_of[i]});
   }
   // By end time; trials without one (written by other tools) by id, after the others.
@@ -1018,7 +1003,7 @@ std::string Parallel(const Data& d, const std::vector<size_t>& ranked, size_t to
     std::string tip = "#" + std::to_string(r + 1) + ": trial " + std::to_string(row.id) + ", " +
                       d.metric_name + " = " + ShortNumber(d.metric[k], 6);
     for (const Dim& dim : d.dims)
-      tip += ", " + dim.param->name + " = " + ValueText(row.config.value(dim.param->name, json()));
+      tip += ", " + dim.param->name + " = " + ValueText(row.Config().value(dim.param->name, json()));
     o += "<polyline class=\"";
     o += r == 0 ? "pc pb" : "pc";
     o += "\" points=\"" + pts + "\"";
@@ -1071,7 +1056,7 @@ std::string Timeline(const Data& d) {
       std::string tip = "trial " + std::to_string(r.id) + ": " + StateName(r.state);
       if (r.metric) tip += ", " + d.metric_name + " = " + ShortNumber(*r.metric, 6);
       tip += ", " + FormatDuration(iv[i].end - iv[i].start);
-      std::string host = StringAt(r.info, "host");
+      std::string host = r.info.host;
       if (!host.empty()) tip += " on " + host;
       if (!r.reason.empty()) tip += ": " + r.reason;
       Rect(o, x0, yy + (row_h > 4 ? 1 : 0), std::max(x1 - x0, 1.0), row_h > 4 ? row_h - 2 : row_h,
@@ -1345,8 +1330,8 @@ void SummarySection(std::string& o, const Data& d) {
   if (d.best) {
     const TrialRow& b = (*d.rows)[d.fin[*d.best]];
     o += "<table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>";
-    if (b.config.is_object())
-      for (const auto& [k, v] : b.config.items()) {
+    if (b.Config().is_object())
+      for (const auto& [k, v] : b.Config().items()) {
         o += "<tr>";
         Td(o, k);
         Td(o, ValueText(v));
@@ -1421,13 +1406,13 @@ void TrialsTable(std::string& o, const Data& d, const std::vector<size_t>& ranke
     else
       Td(o, "");
     for (const Dim& dim : d.dims) {
-      if (r.config.is_object() && r.config.contains(dim.param->name))
-        ConfigCell(o, r.config[dim.param->name]);
+      if (r.Config().is_object() && r.Config().contains(dim.param->name))
+        ConfigCell(o, r.Config()[dim.param->name]);
       else
         Td(o, "");
     }
-    auto start = NumberAt(r.info, "start_time"), end = NumberAt(r.info, "end_time");
-    auto tt = NumberAt(r.info, "training_time");
+    auto start = r.info.start_time, end = r.info.end_time;
+    auto tt = r.info.training_time;
     if (!tt && start && end) tt = *end - *start;
     if (tt)
       Td(o, Printf("%.1f", *tt), SortNumber(*tt), "n");
@@ -1437,7 +1422,7 @@ void TrialsTable(std::string& o, const Data& d, const std::vector<size_t>& ranke
       Td(o, ClockLabel(*start - d.t0), SortNumber(*start), "n");
     else
       Td(o, "");
-    Td(o, StringAt(r.info, "host"));
+    Td(o, r.info.host);
     Td(o, std::to_string(r.attempt), std::to_string(r.attempt), "n");
     o += "</tr>";
   }
@@ -1467,8 +1452,8 @@ void FailuresSection(std::string& o, const Data& d) {
   o += "</tbody></table>";
   // The most recent ones (the end of the campaign is what a user looks at first).
   std::stable_sort(failed.begin(), failed.end(), [&](size_t a, size_t b) {
-    return NumberAt(rows[a].info, "end_time").value_or(0) >
-           NumberAt(rows[b].info, "end_time").value_or(0);
+    return rows[a].info.end_time.value_or(0) >
+           rows[b].info.end_time.value_or(0);
   });
   size_t shown = std::min(failed.size(), d.opt.max_failure_rows);
   if (shown < failed.size())
@@ -1484,8 +1469,8 @@ void FailuresSection(std::string& o, const Data& d) {
     o += "<tr>";
     Td(o, std::to_string(r.id), std::to_string(r.id), "n");
     Td(o, std::to_string(r.attempt), std::to_string(r.attempt), "n");
-    Td(o, StringAt(r.info, "host"));
-    auto end = NumberAt(r.info, "end_time");
+    Td(o, r.info.host);
+    auto end = r.info.end_time;
     if (end)
       Td(o, ClockLabel(*end - d.t0), SortNumber(*end), "n");
     else
@@ -1493,7 +1478,7 @@ void FailuresSection(std::string& o, const Data& d) {
     o += "<td><code>";
     AppendEscaped(o, r.reason);
     o += "</code></td><td>";
-    std::string out = StringAt(r.info, "stdout"), err = StringAt(r.info, "stderr");
+    std::string out = r.info.stdout_log, err = r.info.stderr_log;
     if (out.empty()) out = L.trial_stdout(r.id).string();
     if (err.empty()) err = L.trial_stderr(r.id).string();
     o += LogLink(d, out) + " " + LogLink(d, err);
@@ -1591,11 +1576,11 @@ ReportStats ComputeStats(const Campaign& campaign, const std::vector<TrialRow>& 
         (!s.best || Better(*r.metric, *rows[*s.best].metric, mode)))
       s.best = i;
     if (r.state == TrialState::kPending) continue;
-    auto start = NumberAt(r.info, "start_time");
+    auto start = r.info.start_time;
     if (!start) continue;
     std::optional<double> end = r.state == TrialState::kRunning
                                     ? std::optional<double>(std::max(now, *start))
-                                    : NumberAt(r.info, "end_time");
+                                    : r.info.end_time;
     if (!end || *end < *start) continue;
     s.intervals.push_back({*start, *end});
     s.interval_rows.push_back(i);
@@ -1693,8 +1678,8 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
     const TrialRow& b = rows[d.fin[*d.best]];
     o += "  best " + d.metric_name + " " + ShortNumber(d.metric[*d.best], 6) + " (trial " +
          std::to_string(b.id) + ", " + (d.mode == Mode::kMin ? "minimised" : "maximised") + ")\n";
-    if (b.config.is_object())
-      for (const auto& [k, v] : b.config.items()) o += "    " + k + " = " + ValueText(v) + "\n";
+    if (b.Config().is_object())
+      for (const auto& [k, v] : b.Config().items()) o += "    " + k + " = " + ValueText(v) + "\n";
   } else {
     o += "  no finished trial yet\n";
   }
@@ -1717,7 +1702,7 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
                     ShortNumber(d.metric[ranked[r]], 6).c_str());
       o += head;
       for (const Dim& dim : d.dims)
-        o += " " + dim.param->name + "=" + ValueText(row.config.value(dim.param->name, json()));
+        o += " " + dim.param->name + "=" + ValueText(row.Config().value(dim.param->name, json()));
       o += "\n";
     }
   }

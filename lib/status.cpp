@@ -17,21 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<double> Number(const json& obj, const char* key) {
-  if (!obj.is_object()) return std::nullopt;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_number()) return std::nullopt;
-  double v = it->get<double>();
-  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
-}
-
-std::string Str(const json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 // Seconds since the file was last modified, or nullopt.
 std::optional<double> Age(const fs::path& p, double now) {
   struct stat st;
@@ -68,7 +53,7 @@ Progress MeasureProgress(const std::vector<TrialRow>& rows, double now, std::siz
     ++p.total;
     if (r.state == TrialState::kFinished || r.state == TrialState::kFailed) {
       ++p.done;
-      if (auto e = Number(r.info, "end_time")) ends.push_back(*e);
+      if (auto e = r.info.end_time) ends.push_back(*e);
     } else {
       ++remaining;
     }
@@ -136,7 +121,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   if (best) {
     const TrialRow& b = rows[*best];
     o += "  best " + cfg.hpo.metric + " " + Metric(*b.metric) + " (trial " + std::to_string(b.id) +
-         "): " + b.config.dump() + "\n";
+         "): " + b.config + "\n";
   } else {
     o += "  no finished trial yet\n";
   }
@@ -144,7 +129,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
   for (size_t i = 0; i < rows.size(); ++i)
     if (rows[i].state == TrialState::kRunning) {
-      auto start = Number(rows[i].info, "start_time");
+      auto start = rows[i].info.start_time;
       running.push_back({start ? now - *start : -1, i});
     }
   std::stable_sort(running.begin(), running.end(),
@@ -161,9 +146,9 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
     }
     for (size_t k = 0; k < n; ++k) {
       const TrialRow& r = rows[running[k].second];
-      std::string host = Str(r.info, "host"), job = Str(r.info, "slurm_job_id");
-      std::string array = Str(r.info, "slurm_array_job_id"),
-                  task = Str(r.info, "slurm_array_task_id");
+      std::string host = r.info.host, job = r.info.slurm_job_id;
+      std::string array = r.info.slurm_array_job_id,
+                  task = r.info.slurm_array_task_id;
       char head[64];
       std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
       o += head;
@@ -202,7 +187,7 @@ int RunStatus(const Campaign& campaign, const WatchOptions& options, std::ostrea
     for (const auto& r : rows) {
       if (r.state == TrialState::kPending || r.state == TrialState::kRunning) ++open;
       if (r.state == TrialState::kRunning) {
-        std::string job = Str(r.info, "slurm_job_id");
+        std::string job = r.info.slurm_job_id;
         if (!job.empty()) job_ids.push_back(job);
       }
     }

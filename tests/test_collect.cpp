@@ -168,8 +168,9 @@ TEST_CASE("collect counts every state and finds the best with ties going to the 
   CHECK(s.best_id == 1);
   CHECK(s.best_metric == 0.2);
   CHECK(s.best_config == Cfg(1));
-  REQUIRE(s.rows.size() == 8);
-  for (size_t i = 1; i < s.rows.size(); ++i) CHECK(s.rows[i - 1].id < s.rows[i].id);
+  std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c);
+  REQUIRE(rows.size() == 8);
+  for (size_t i = 1; i < rows.size(); ++i) CHECK(rows[i - 1].id < rows[i].id);
   std::string text = hpo::FormatSummary(c, s);
   CHECK(text.find(c.layout().root().string() +
                   ": 10 trials: 4 finished, 1 running, 2 pending, 1 failed\n") == 0);
@@ -260,8 +261,9 @@ TEST_CASE("a second collect takes indexed results from the index and parses only
   hpo::CollectSummary second = Run(c);
   CHECK(second.best_id == 1);
   CHECK(second.best_metric == 0.4);  // from the index, not the rewritten file
-  REQUIRE(second.rows.size() == 3);
-  CHECK(second.rows[2].metric == 0.45);  // the new file was read
+  std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[2].metric == 0.45);  // the new file was read
   CHECK(Segments(c).size() == 2);
 
   // Nothing new: no new segment.
@@ -273,7 +275,7 @@ TEST_CASE("a second collect takes indexed results from the index and parses only
   Campaign reopened = Campaign::Open(c.layout().root());
   hpo::CollectSummary third = Run(reopened);
   CHECK(third.best_id == 2);
-  CHECK(third.rows[1].metric == 0.9);
+  CHECK(hpo::ScanCampaign(reopened)[1].metric == 0.9);
 }
 
 TEST_CASE("deleting the index gives the same summary and outputs") {
@@ -326,6 +328,144 @@ TEST_CASE("an indexed result whose file is gone is not counted") {
   hpo::CollectSummary s = Run(c);
   CHECK(s.counts[TrialState::kFinished] == 1);
   CHECK(s.best_id == 1);
+}
+
+TEST_CASE("a result written by hand, pretty-printed or with odd fields, reads like one hpo-run wrote") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Finished(c, 1, 0.25, {{"lr", 0.5}, {"note", "x"}, {"p,q", 3}, {"extra", {{"k", "v"}}}});
+  Finished(c, 2, 0.75);
+  Run(c);
+  std::string csv = t::ReadText(c.layout().results_csv());
+  std::string best = t::ReadText(c.layout().best_config());
+  CHECK(json::parse(best) == json{{"lr", 0.5}, {"note", "x"}, {"p,q", 3}, {"extra", {{"k", "v"}}}});
+
+  // The same records, pretty-printed with keys in another order, and one with an escaped
+  // key and a non-numeric training_time: read by the slow path, with the same outputs.
+  for (TrialId id : {0, 1, 2}) {
+    auto rec = c.Read(TrialState::kFinished, id);
+    REQUIRE(rec);
+    if (id == 2) {
+      (*rec)["additional_info"]["training_time"] = "slow";
+      (*rec)["weird\tkey"] = 1;
+    }
+    t::WriteText(c.layout().trial_file(TrialState::kFinished, id), rec->dump(4));
+  }
+  fs::remove_all(c.layout().index_dir());
+  Campaign reopened = Campaign::Open(c.layout().root());
+  hpo::CollectSummary s = Run(reopened);
+  CHECK(s.best_id == 1);
+  CHECK(t::ReadText(c.layout().best_config()) == best);
+  std::string again = t::ReadText(c.layout().results_csv());
+  CHECK(again.substr(0, again.rfind("\n2,")) == csv.substr(0, csv.rfind("\n2,")));
+  CHECK(again.find("\n2,finished,0.75,,1,n1,102.0,103.5,,") != std::string::npos);
+  // And the index built from them gives the same again.
+  Run(reopened);
+  CHECK(t::ReadText(c.layout().results_csv()) == again);
+}
+
+TEST_CASE("index segments of another format or another space are ignored and removed") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  for (TrialId i = 0; i < 5; ++i) Finished(c, i, 1.0 + static_cast<double>(i));
+  Run(c);
+  std::string csv = t::ReadText(c.layout().results_csv());
+  REQUIRE(Segments(c).size() == 1);
+  std::string good = t::ReadText(Segments(c)[0]);
+  // A segment of the earlier JSON-lines format, one written for another space (the header
+  // differs) claiming a better trial 0, and one that is not a segment at all.
+  t::WriteText(c.layout().index_dir() / "seg.old.jsonl", "{\"trial_id\":0,\"m\":-1}\n");
+  std::string other = good;
+  other.replace(other.find(",lr,"), 4, ",lr2,");
+  other.replace(other.find("0,finished,1.0,"), 15, "0,finished,-1.0,");
+  t::WriteText(c.layout().index_dir() / "seg.other.tsv", other);
+  t::WriteText(c.layout().index_dir() / "notes.txt", "mine");
+  hpo::CollectSummary s = Run(c);
+  CHECK(s.best_id == 0);
+  CHECK(s.best_metric == 1.0);
+  CHECK(t::ReadText(c.layout().results_csv()) == csv);
+  // Merged into one segment; the file that is not a segment is left alone.
+  std::vector<std::string> names = t::ListDir(c.layout().index_dir());
+  CHECK(names.size() == 2);
+  CHECK(std::count(names.begin(), names.end(), "notes.txt") == 1);
+  CHECK(std::count(names.begin(), names.end(), "seg.old.jsonl") == 0);
+  CHECK(std::count(names.begin(), names.end(), "seg.other.tsv") == 0);
+}
+
+TEST_CASE("a damaged index line is read from its file instead") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  for (TrialId i = 0; i < 6; ++i) Finished(c, i, 2.0 - 0.25 * static_cast<double>(i));
+  Run(c);
+  std::string csv = t::ReadText(c.layout().results_csv());
+  std::string best = t::ReadText(c.layout().best_config());
+  REQUIRE(Segments(c).size() == 1);
+  fs::path seg = Segments(c)[0];
+  std::string text = t::ReadText(seg);
+  // Trial 5 (the best) loses its fields, trial 3 gets a config that is not JSON, and the
+  // segment is cut in the middle of trial 4's line, as a crash could leave it.
+  size_t five = text.find("\n5\t");
+  size_t four = text.find("\n4\t");
+  size_t three = text.find("\n3\t");
+  REQUIRE(five != std::string::npos);
+  REQUIRE(four != std::string::npos);
+  REQUIRE(three != std::string::npos);
+  std::string damaged = text.substr(0, three) + "\n3\t0\t0\t\t\t\tnot json\t3,finished,1.25" +
+                        text.substr(text.find('\n', three + 1), four - text.find('\n', three + 1)) +
+                        text.substr(four, 20);
+  t::WriteText(seg, damaged);
+  hpo::CollectSummary s = Run(c);
+  CHECK(Segments(c).size() == 2);  // the three files were parsed again, and indexed anew
+  CHECK(s.counts[TrialState::kFinished] == 6);
+  CHECK(s.best_id == 5);
+  CHECK(t::ReadText(c.layout().results_csv()) == csv);
+  CHECK(t::ReadText(c.layout().best_config()) == best);
+  std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c);
+  REQUIRE(rows.size() == 6);
+  CHECK(rows[3].Config() == Cfg(3));
+  CHECK(rows[3].info.host == "n1");
+}
+
+TEST_CASE("rows from the index hold what rows from the files hold") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Finished(c, 1, 0.25, {{"note", "x"}, {"p,q", 3}, {"lr", 0.5}, {"more", nullptr}});
+  Failed(c, 2, "boom");
+  auto rec = c.Read(TrialState::kFinished, 0);
+  (*rec)["additional_info"]["slurm_job_id"] = "77_3";
+  (*rec)["additional_info"]["host"] = "n\"1,é";
+  (*rec)["reason"] = "odd, but kept";
+  c.Write(TrialState::kFinished, 0, *rec);
+  std::vector<hpo::TrialRow> cold = hpo::ScanCampaign(c);  // parses the files
+  std::vector<hpo::TrialRow> warm = hpo::ScanCampaign(c);  // reads the index
+  REQUIRE(cold.size() == 3);
+  REQUIRE(warm.size() == 3);
+  CHECK(Segments(c).size() == 1);
+  for (size_t i = 0; i < 3; ++i) {
+    INFO("trial " << i);
+    CHECK(warm[i].id == cold[i].id);
+    CHECK(warm[i].state == cold[i].state);
+    CHECK(warm[i].metric == cold[i].metric);
+    CHECK(warm[i].config == cold[i].config);
+    CHECK(warm[i].Config() == cold[i].Config());
+    CHECK(warm[i].attempt == cold[i].attempt);
+    CHECK(warm[i].reason == cold[i].reason);
+    CHECK(warm[i].info.host == cold[i].info.host);
+    CHECK(warm[i].info.start_time == cold[i].info.start_time);
+    CHECK(warm[i].info.end_time == cold[i].info.end_time);
+    CHECK(warm[i].info.training_time == cold[i].info.training_time);
+    CHECK(warm[i].info.exit_code == cold[i].info.exit_code);
+    CHECK(warm[i].info.restart_count == cold[i].info.restart_count);
+    CHECK(warm[i].info.slurm_job_id == cold[i].info.slurm_job_id);
+  }
+  CHECK(warm[0].info.host == "n\"1,é");
+  CHECK(warm[0].info.slurm_job_id == "77_3");
+  CHECK(warm[0].reason == "odd, but kept");
+  CHECK(warm[0].Config() == Cfg(0));
+  CHECK(warm[1].Config() == json{{"note", "x"}, {"p,q", 3}, {"lr", 0.5}, {"more", nullptr}});
+  CHECK(warm[2].info.stderr_log.empty());  // failed rows come from their records
 }
 
 TEST_CASE("a running trial whose runner pid on this host is gone is settled as failed") {

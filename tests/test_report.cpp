@@ -585,12 +585,12 @@ TEST_SUITE("unit") {
     for (int i = 0; i < 100000; ++i) {
       hpo::TrialRow r;
       r.id = i;
-      r.config = c.Config(i);
+      r.config = c.Config(i).dump();
       double start = t0 + 3.0 * (i / 64) + (i % 64) * 0.01, end = start + 2.5 + (i % 7) * 0.1;
-      r.info = {{"start_time", start},
-                {"end_time", end},
-                {"host", "node" + std::to_string(i % 64)},
-                {"training_time", end - start}};
+      r.info.start_time = start;
+      r.info.end_time = end;
+      r.info.host = "node" + std::to_string(i % 64);
+      r.info.training_time = end - start;
       if (i % 50 == 7) {
         r.state = TrialState::kFailed;
         r.reason = kOddReason + " (see " + L.trial_stderr(i).string() + ")";

@@ -1,0 +1,124 @@
+// A strict, allocation-free JSON scanner for the hot read paths (hpo-collect over 100,000
+// result files, the results index). It validates the grammar and hands back the text of
+// values (std::string_view into the input) without building a document; callers convert
+// only the few values they need. Anything it refuses is then parsed by nlohmann::json,
+// whose messages the user sees: this is a fast path, never the only path.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hpo {
+
+class JsonScanner {
+ public:
+  explicit JsonScanner(std::string_view text) : s_(text) {}
+
+  // Skips one value (after leading white space) and returns its text; nullopt when the
+  // input is not valid JSON there. Sets saw_space() when white space occurs inside it.
+  std::optional<std::string_view> Value();
+
+  // Walks the object `obj` (the text of one object value), calling
+  // `member(raw_key, value_text)` for each member; `raw_key` is the key between its quotes,
+  // still escaped. Returns false for anything that is not a well-formed object, or as soon as
+  // `member` returns false.
+  template <class F>
+  static bool Members(std::string_view obj, F&& member);
+
+  // Walks the array `arr`, calling `element(value_text)` for each element; false for
+  // anything that is not a well-formed array, or as soon as `element` returns false.
+  template <class F>
+  static bool Elements(std::string_view arr, F&& element);
+
+  // True when only white space is left.
+  bool AtEnd();
+
+  // True when white space occurred between tokens of the values scanned so far (such text is
+  // not in the compact form nlohmann::json::dump() writes).
+  bool saw_space() const { return saw_space_; }
+
+ private:
+  bool SkipValue(int depth);
+  bool SkipString();
+  bool SkipNumber();
+  bool SkipWord(std::string_view word);
+  void SkipSpace();
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  bool saw_space_ = false;
+};
+
+// Conversions of one value's text (as JsonScanner returns it).
+// A JSON number as a double (nullopt for anything else, or non-finite).
+std::optional<double> JsonNumber(std::string_view v);
+// A JSON integer (no fraction or exponent) that fits in a long long.
+std::optional<long long> JsonInteger(std::string_view v);
+// A JSON string, unescaped (nullopt when `v` is not a string).
+std::optional<std::string> JsonString(std::string_view v);
+// What summaries show for a value: a string unescaped, null as "", anything else as its text.
+std::string JsonText(std::string_view v);
+// Unescapes a raw object key (the text between its quotes).
+std::string JsonKey(std::string_view raw);
+
+// Appends `s` as a JSON string literal (quotes, escapes; UTF-8 passes through).
+void AppendJsonString(std::string& out, std::string_view s);
+// Appends `v` as nlohmann::json::dump() would write a double: shortest round-trip digits,
+// with ".0" on integral values; "null" for NaN and infinities.
+void AppendJsonNumber(std::string& out, double v);
+
+// --- implementation of the template ---
+template <class F>
+bool JsonScanner::Members(std::string_view obj, F&& member) {
+  JsonScanner sc(obj);
+  sc.SkipSpace();
+  if (sc.pos_ >= obj.size() || obj[sc.pos_] != '{') return false;
+  ++sc.pos_;
+  sc.SkipSpace();
+  if (sc.pos_ < obj.size() && obj[sc.pos_] == '}') {
+    ++sc.pos_;
+    return sc.AtEnd();
+  }
+  for (;;) {
+    sc.SkipSpace();
+    std::size_t k = sc.pos_;
+    if (!sc.SkipString()) return false;
+    std::string_view key = obj.substr(k + 1, sc.pos_ - k - 2);
+    sc.SkipSpace();
+    if (sc.pos_ >= obj.size() || obj[sc.pos_] != ':') return false;
+    ++sc.pos_;
+    auto value = sc.Value();
+    if (!value || !member(key, *value)) return false;
+    sc.SkipSpace();
+    if (sc.pos_ >= obj.size()) return false;
+    char c = obj[sc.pos_++];
+    if (c == '}') return sc.AtEnd();
+    if (c != ',') return false;
+  }
+}
+
+template <class F>
+bool JsonScanner::Elements(std::string_view arr, F&& element) {
+  JsonScanner sc(arr);
+  sc.SkipSpace();
+  if (sc.pos_ >= arr.size() || arr[sc.pos_] != '[') return false;
+  ++sc.pos_;
+  sc.SkipSpace();
+  if (sc.pos_ < arr.size() && arr[sc.pos_] == ']') {
+    ++sc.pos_;
+    return sc.AtEnd();
+  }
+  for (;;) {
+    auto value = sc.Value();
+    if (!value || !element(*value)) return false;
+    sc.SkipSpace();
+    if (sc.pos_ >= arr.size()) return false;
+    char c = arr[sc.pos_++];
+    if (c == ']') return sc.AtEnd();
+    if (c != ',') return false;
+  }
+}
+
+}  // namespace hpo
