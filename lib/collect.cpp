@@ -91,9 +91,7 @@ std::optional<TrialRow> FastFinishedRow(TrialId id, std::string_view text, const
   r.id = id;
   r.state = TrialState::kFinished;
   bool ok = JsonScanner::Members(text, [&](std::string_view key, std::string_view v) {
-    if (key == metric) {
-      if (auto m = JsonNumber(v)) r.metric = m;
-    }
+    if (key == metric) r.metric = JsonNumber(v);  // (a repeated key: the last one counts)
     char c = v[0];
     if (key == "trial_id" || key == "attempt") {
       auto i = JsonInteger(v);

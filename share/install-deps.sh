@@ -13,7 +13,7 @@ build=(cmake g++ make pkg-config libyaml-cpp-dev libboost-filesystem-dev
 demo=(python3 python3-sklearn)
 test=(python3-pandas python3-matplotlib python3-pil slurmctld slurmd slurm-client munge
       chromium fonts-dejavu-core libxml2-utils procps psmisc strace)
-bench=(python3-optuna hyperfine)
+bench=(python3-optuna hyperfine time)
 
 case "$level" in
   build) want=("${build[@]}") ;;

@@ -7,7 +7,8 @@ journal and building study.trials_dataframe(). Prints one JSON line:
 
 Run with Debian's /usr/bin/python3. load_seconds = JournalStorage(...) (which
 replays the whole log) + load_study + get_trials; optuna's import time is
-reported separately (import_seconds) and not included. --skip-build reuses an
+reported separately (import_seconds) and not included. max_rss_kb is the loading
+process's peak memory (with the import). --skip-build reuses an
 existing journal (build_seconds is then null).
 
 Building writes one fsync'ed, lock-protected journal record per trial (that is
@@ -74,9 +75,11 @@ def load(path):
     t1 = time.perf_counter()
     df = study.trials_dataframe()
     t2 = time.perf_counter()
+    import resource
     print(json.dumps({"import_seconds": round(import_s, 4), "load_seconds": round(t1 - t0, 4),
                       "dataframe_seconds": round(t2 - t1, 4), "loaded_trials": len(trials),
-                      "dataframe_shape": list(df.shape)}))
+                      "dataframe_shape": list(df.shape),
+                      "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
 def main():
@@ -105,6 +108,7 @@ def main():
                       "dataframe_seconds": res["dataframe_seconds"],
                       "import_seconds": res["import_seconds"],
                       "dataframe_shape": res["dataframe_shape"],
+                      "max_rss_kb": res["max_rss_kb"],
                       "journal_bytes": os.path.getsize(path)}))
     return 0
 
