@@ -23,9 +23,10 @@ class JsonScanner {
   // Walks the object `obj` (the text of one object value), calling
   // `member(raw_key, value_text)` for each member; `raw_key` is the key between its quotes,
   // still escaped. Returns false for anything that is not a well-formed object, or as soon as
-  // `member` returns false.
+  // `member` returns false. `saw_space`, when given, tells whether white space occurred
+  // anywhere inside the object.
   template <class F>
-  static bool Members(std::string_view obj, F&& member);
+  static bool Members(std::string_view obj, F&& member, bool* saw_space = nullptr);
 
   // Walks the array `arr`, calling `element(value_text)` for each element; false for
   // anything that is not a well-formed array, or as soon as `element` returns false.
@@ -71,14 +72,16 @@ void AppendJsonNumber(std::string& out, double v);
 
 // --- implementation of the template ---
 template <class F>
-bool JsonScanner::Members(std::string_view obj, F&& member) {
+bool JsonScanner::Members(std::string_view obj, F&& member, bool* saw_space) {
   JsonScanner sc(obj);
   sc.SkipSpace();
+  sc.saw_space_ = false;  // leading white space is outside the object
   if (sc.pos_ >= obj.size() || obj[sc.pos_] != '{') return false;
   ++sc.pos_;
   sc.SkipSpace();
   if (sc.pos_ < obj.size() && obj[sc.pos_] == '}') {
     ++sc.pos_;
+    if (saw_space) *saw_space = sc.saw_space_;
     return sc.AtEnd();
   }
   for (;;) {
@@ -94,7 +97,10 @@ bool JsonScanner::Members(std::string_view obj, F&& member) {
     sc.SkipSpace();
     if (sc.pos_ >= obj.size()) return false;
     char c = obj[sc.pos_++];
-    if (c == '}') return sc.AtEnd();
+    if (c == '}') {
+      if (saw_space) *saw_space = sc.saw_space_;
+      return sc.AtEnd();
+    }
     if (c != ',') return false;
   }
 }

@@ -51,23 +51,23 @@ seconds() {
   echo "$a $b" | awk '{ printf "%.3f", $2 - $1 }'
 }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
-collect() { "$build/tools/hpo-collect" --no-slurm --quiet "$camp"; }
+collect=("$build/tools/hpo-collect" --no-slurm --quiet "$camp")
 # A cold collect: no index and no outputs yet (as the first collect of a finished campaign).
 cold_collect() {
   rm -rf "$camp/.index" "$camp/results.csv" "$camp/final_results.json" "$camp/best_config.json"
-  seconds collect
+  seconds "${collect[@]}"
 }
 
 c1=$(cold_collect); c2=$(cold_collect); c3=$(cold_collect)
 cold=$(best "$c1" "$c2" "$c3")
 cold_rss=$(tail -1 "$work/last.rss")
-w1=$(seconds collect); w2=$(seconds collect); w3=$(seconds collect)
+w1=$(seconds "${collect[@]}"); w2=$(seconds "${collect[@]}"); w3=$(seconds "${collect[@]}")
 warm=$(best "$w1" "$w2" "$w3")
 # After 1,000 new results (twice, each time 1,000 more).
 $py "$here/gen_results.py" --dir "$camp" --n 1000 --start "$n"
-i1=$(seconds collect)
+i1=$(seconds "${collect[@]}")
 $py "$here/gen_results.py" --dir "$camp" --n 1000 --start $((n + 1000))
-i2=$(seconds collect)
+i2=$(seconds "${collect[@]}")
 incr=$(best "$i1" "$i2")
 rows=$(($(wc -l < "$camp/results.csv") - 1))
 [ "$rows" -eq $((n + 2000)) ] || { echo "bench: results.csv has $rows rows, want $((n + 2000))" >&2; exit 1; }
