@@ -1,6 +1,7 @@
 #include "atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <vector>
 #include <random>
 
 #include "error.hpp"
@@ -262,6 +265,77 @@ Outcome MoveFileNoReplace(const fs::path& from, const fs::path& to) {
 
 void RemoveFile(const fs::path& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("failed to remove", path, errno);
+}
+
+bool FileHolds(const fs::path& path, std::string_view data) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              static_cast<std::uint64_t>(st.st_size) == data.size();
+  std::vector<char> buf(same ? std::min<size_t>(data.size(), 256 * 1024) : 0);
+  for (size_t at = 0; same && at < data.size();) {
+    ssize_t n = ::read(fd, buf.data(), std::min(buf.size(), data.size() - at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || std::memcmp(buf.data(), data.data() + at, static_cast<size_t>(n)) != 0) same = false;
+    at += n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  ::close(fd);
+  return same;
+}
+
+std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    if (errno == ELOOP) throw Error("refusing to read " + path.string() + ": it is a symlink");
+    ThrowErrno("failed to open", path, errno);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    ThrowErrno("failed to stat", path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("refusing to read " + path.string() + ": not a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    throw Error(path.string() + " is " + std::to_string(st.st_size) + " bytes, more than the " +
+                std::to_string(max_bytes) + " allowed");
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return MappedFile(nullptr, 0);
+  }
+  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  int err = errno;
+  ::close(fd);  // the mapping keeps the file
+  if (data == MAP_FAILED) ThrowErrno("failed to map", path, err);
+  return MappedFile(data, size);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(data_, size_);
+    data_ = other.data_;
+    size_ = other.size_;
+    other.data_ = nullptr;
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
 }
 
 std::optional<size_t> ReadSmallFileAt(int dir_fd, const std::string& name, char* buf, size_t size) {

@@ -69,6 +69,31 @@ void RemoveFile(const fs::path& path);
 // does not exist (it may have been moved between listing and opening). Throws hpo::Error
 // when it is larger than `max_bytes`, is not a regular file, or cannot be read.
 std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes);
+// True when `path` is a regular file holding exactly `data` (compared in chunks, without
+// reading the whole file into memory); false otherwise, also when it cannot be read.
+bool FileHolds(const fs::path& path, std::string_view data);
+
+// A regular file mapped read-only into memory (for the large, immutable index segments:
+// no copy, no buffer to allocate). The file must not be truncated while mapped; published
+// files never are (they are replaced or removed, which leaves a mapping intact).
+class MappedFile {
+ public:
+  // Maps `path` (without following a symlink); nullopt when it does not exist. Throws
+  // hpo::Error when it is larger than `max_bytes`, is not a regular file or cannot be read.
+  static std::optional<MappedFile> Open(const fs::path& path, std::uint64_t max_bytes);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // Reads at most `size` bytes of `name`, relative to the open folder `dir_fd` (openat(2),
 // which spares the kernel a path walk per file), into `buf`: three system calls and no
 // allocation; nullopt when it does not exist. It checks neither the type nor

@@ -447,7 +447,8 @@ struct FinishedLines {
     std::string_view text;  // without the newline; "" for a trial not in the index
     size_t csv_at;          // where its results.csv line starts in `text`
   };
-  std::vector<std::unique_ptr<const std::string>> texts;  // what the lines point into
+  std::vector<MappedFile> segments;                       // what the lines point into:
+  std::vector<std::unique_ptr<const std::string>> texts;  // index segments and new lines
   std::vector<Line> lines;
 };
 
@@ -491,14 +492,14 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
   indexed.reserve(ids.size());
   bool merge = segments.current.size() + 1 > kMaxSegments || !segments.old.empty();
   for (const auto& seg : segments.current) {
-    std::optional<std::string> text;
+    std::optional<MappedFile> text;
     try {
-      text = ReadFile(seg, kMaxSegmentBytes);
+      text = MappedFile::Open(seg, kMaxSegmentBytes);
     } catch (const Error& e) {
       Warning(std::string("ignoring index segment: ") + e.what());
     }
     if (!text) continue;  // merged away by another collect: the files are parsed instead
-    std::string_view all(*text);
+    std::string_view all = text->text();
     size_t nl = all.find('\n');
     std::string_view head = all.substr(0, nl == std::string_view::npos ? all.size() : nl + 1);
     if (head != format.header) {
@@ -513,7 +514,7 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
       if (auto l = LineHead(all.substr(pos, nl - pos))) indexed.push_back(*l);
       pos = nl + 1;
     }
-    out.texts.push_back(std::make_unique<const std::string>(std::move(*text)));
+    out.segments.push_back(std::move(*text));
   }
   // One line per trial still in results/ (a trial leaves results/ only by hand); the files
   // the index does not know are parsed.
@@ -758,11 +759,7 @@ double InodeChangeAge(const fs::path& p, double now) {
 // rewrites (and fsyncs) nothing big.
 void WriteIfChanged(const fs::path& path, const std::string& text, const fs::path& tmp,
                     Durability durability = Durability::kSync) {
-  try {
-    if (auto old = ReadFile(path, text.size()); old && *old == text) return;
-  } catch (const Error&) {
-    // larger, unreadable or not a regular file: replace it
-  }
+  if (FileHolds(path, text)) return;  // (anything else, unreadable or not a file, is replaced)
   WriteFileAtomic(path, text, Publish::kReplace, tmp, durability);
 }
 

@@ -324,4 +324,49 @@ TEST_CASE("moving a file onto itself is a no-op that keeps the file") {
   CHECK(t::ReadText(p) == "result");
 }
 
+TEST_CASE("FileHolds compares a file with a text without reading it whole") {
+  t::ScratchDir dir;
+  std::string big(600 * 1024, 'a');  // more than one chunk
+  t::WriteText(dir / "big", big);
+  CHECK(hpo::FileHolds(dir / "big", big));
+  std::string last = big;
+  last.back() = 'b';
+  CHECK_FALSE(hpo::FileHolds(dir / "big", last));      // differs in the last chunk
+  CHECK_FALSE(hpo::FileHolds(dir / "big", big + "a"));  // longer
+  CHECK_FALSE(hpo::FileHolds(dir / "big", "a"));        // shorter
+  CHECK_FALSE(hpo::FileHolds(dir / "missing", ""));
+  fs::create_directory(dir / "sub");
+  CHECK_FALSE(hpo::FileHolds(dir / "sub", ""));
+  t::WriteText(dir / "empty", "");
+  CHECK(hpo::FileHolds(dir / "empty", ""));
+  fs::create_symlink(dir / "big", dir / "link");
+  CHECK_FALSE(hpo::FileHolds(dir / "link", big));  // never through a symlink
+}
+
+TEST_CASE("a mapped file shows its content, and outlives the file's removal") {
+  t::ScratchDir dir;
+  t::WriteText(dir / "seg", "line 1\nline 2\n");
+  auto m = hpo::MappedFile::Open(dir / "seg", 1 << 20);
+  REQUIRE(m);
+  hpo::RemoveFile(dir / "seg");  // as a merge in another collect would
+  CHECK(m->text() == "line 1\nline 2\n");
+  hpo::MappedFile moved = std::move(*m);
+  CHECK(moved.text() == "line 1\nline 2\n");
+  CHECK(m->text().empty());
+
+  t::WriteText(dir / "empty", "");
+  auto e = hpo::MappedFile::Open(dir / "empty", 10);
+  REQUIRE(e);
+  CHECK(e->text().empty());
+  CHECK_FALSE(hpo::MappedFile::Open(dir / "missing", 10).has_value());
+  t::WriteText(dir / "long", std::string(100, 'x'));
+  CHECK_THROWS_WITH_AS(hpo::MappedFile::Open(dir / "long", 10), doctest::Contains("more than the 10 allowed"),
+                       hpo::Error);
+  fs::create_symlink(dir / "long", dir / "link");
+  CHECK_THROWS_WITH_AS(hpo::MappedFile::Open(dir / "link", 1000), doctest::Contains("symlink"), hpo::Error);
+  fs::create_directory(dir / "sub");
+  CHECK_THROWS_WITH_AS(hpo::MappedFile::Open(dir / "sub", 1000), doctest::Contains("not a regular file"),
+                       hpo::Error);
+}
+
 TEST_SUITE_END();
