@@ -12,7 +12,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-#include <unordered_map>
 
 #include "atomic_file.hpp"
 #include "error.hpp"
