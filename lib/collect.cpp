@@ -762,6 +762,32 @@ void WriteIfChanged(const fs::path& path, const std::string& text, const fs::pat
   WriteFileAtomic(path, text, Publish::kReplace, tmp, durability);
 }
 
+// A running record whose runner is gone, of a trial that results/ or failed/ (at the same
+// attempt or a later one) already holds, is a leftover: a runner that wrote its record
+// (its "ending" note on a SLURM signal) just after a collect had settled the trial from
+// SLURM's word. Nothing in it is lost by removing it; left alone it would stay forever,
+// since the trial's higher state keeps every later collect from settling it. Returns true
+// when it was removed.
+bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
+  auto at = c.Find(id);
+  if (at == TrialState::kFailed) {
+    std::optional<Record> failed;
+    try {
+      failed = c.Read(TrialState::kFailed, id);
+    } catch (const Error&) {
+      return false;  // left for a person: the failed record itself is unreadable
+    }
+    if (!failed || failed->value("attempt", 1) < rec.value("attempt", 1)) return false;
+  } else if (at != TrialState::kFinished) {
+    return false;
+  }
+  RemoveFile(c.layout().trial_file(TrialState::kRunning, id));
+  Warning("trial " + std::to_string(id) + ": removed " +
+          c.layout().trial_file(TrialState::kRunning, id).string() + ", left by a runner that is gone; " +
+          (at == TrialState::kFinished ? "its result" : "its failure") + " stands");
+  return true;
+}
+
 bool IsTerminal(const std::string& state) {
   static const std::set<std::string> terminal = {
       "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY",
@@ -896,6 +922,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   for (auto& [id, rec] : live) {
     std::string reason = LostReason(campaign, id, rec, jobs, now);
     if (reason.empty()) continue;
+    if (RemoveLeftover(campaign, id, rec)) continue;
     rec["state"] = "failed";
     rec["reason"] = reason;
     json info = rec.value("runner", json::object());

@@ -677,6 +677,42 @@ TEST_CASE("a lost runner whose trial was published meanwhile is not failed") {
   CHECK_FALSE(fs::exists(c.layout().trial_file(TrialState::kFailed, 2)));
   CHECK(s.counts[TrialState::kFinished] == 1);
   CHECK(s.counts[TrialState::kRunning] == 0);
+  // The running copy its dead runner left is removed; the result stands.
+  CHECK_FALSE(fs::exists(c.layout().trial_file(TrialState::kRunning, 2)));
+  CHECK(c.Read(TrialState::kFinished, 2).value()["error"] == 0.3);
+}
+
+TEST_CASE("a running record written after its trial was settled as failed is removed, not kept forever") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Failed(c, 3, "CANCELLED: SLURM job 71 ended before the trial recorded a result");
+  // The runner's "ending" note, written in the moment after the collect settled the trial.
+  json runner = {{"host", hpo::HostName()}, {"pid", DeadPid()}, {"slurm_job_id", "71"},
+                 {"ending", {{"signal", "SIGTERM"}}}};
+  Running(c, 3, runner);
+  FakeJobs jobs;
+  jobs.answer = std::map<std::string, hpo::JobState>{{"71", {"CANCELLED", "None"}}};
+  hpo::CollectSummary s = Run(c, &jobs);
+  CHECK(s.lost == 0);
+  CHECK_FALSE(fs::exists(c.layout().trial_file(TrialState::kRunning, 3)));
+  CHECK(FailedReason(c, 3) == "CANCELLED: SLURM job 71 ended before the trial recorded a result");
+  CHECK(s.counts[TrialState::kFailed] == 1);
+  CHECK(s.counts[TrialState::kRunning] == 0);
+
+  // A running record of a later attempt than the failed one is not a leftover (no retry
+  // leaves that pair behind): it is left for a person, as before.
+  Failed(c, 4, "boom");
+  Record r = {{"trial_id", 4}, {"state", "running"}, {"config", Cfg(4)}, {"attempt", 2},
+              {"history", json::array()}, {"runner", {{"host", hpo::HostName()}, {"pid", DeadPid()}}}};
+  c.Write(TrialState::kRunning, 4, r);
+  Run(c);
+  CHECK(fs::exists(c.layout().trial_file(TrialState::kRunning, 4)));  // left as before
+  // And one whose runner is alive is never touched.
+  Failed(c, 5, "boom");
+  Running(c, 5, {{"host", hpo::HostName()}, {"pid", static_cast<long>(::getpid())},
+                 {"pid_start", hpo::ProcessStartTicks(::getpid()).value()}});
+  Run(c);
+  CHECK(fs::exists(c.layout().trial_file(TrialState::kRunning, 5)));
 }
 
 TEST_CASE("a record with fields of the wrong type does not stop a collect") {
