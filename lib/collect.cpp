@@ -781,6 +781,9 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
   } else if (at != TrialState::kFinished) {
     return false;
   }
+  // Usually the runner finished normally and removed it after this collect read it.
+  struct stat st;
+  if (::lstat(c.layout().trial_file(TrialState::kRunning, id).c_str(), &st) != 0) return true;
   RemoveFile(c.layout().trial_file(TrialState::kRunning, id));
   Warning("trial " + std::to_string(id) + ": removed " +
           c.layout().trial_file(TrialState::kRunning, id).string() + ", left by a runner that is gone; " +
