@@ -10,13 +10,47 @@ namespace {
 // Deeper nesting is left to nlohmann::json (no result record comes near it).
 constexpr int kMaxDepth = 256;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// Well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), which
+// nlohmann::json requires of every string too.
+bool ValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    std::uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
 }
 
 void AppendUtf8(std::string& out, std::uint32_t cp) {
@@ -49,14 +83,30 @@ std::optional<std::string> Unescape(std::string_view in) {
     }
     char e = in[++i];
     switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         auto hex4 = [&](std::size_t at) -> long {
           if (at + 4 > in.size()) return -1;
@@ -84,7 +134,8 @@ std::optional<std::string> Unescape(std::string_view in) {
         AppendUtf8(out, static_cast<std::uint32_t>(cp));
         break;
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
   return out;
@@ -122,18 +173,23 @@ bool JsonScanner::SkipString() {
   // one branch-free pass the compiler vectorises.
   std::size_t close = s_.find('"', pos_ + 1);
   if (close == std::string_view::npos) return false;
-  unsigned bad = 0;
+  unsigned bad = 0, high = 0;
   for (std::size_t i = pos_ + 1; i < close; ++i) {
     unsigned char c = static_cast<unsigned char>(s_[i]);
     bad |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c == '\\');
+    high |= c;
   }
   if (!bad) {
+    // Only a string with bytes above ASCII needs its UTF-8 checked.
+    if ((high & 0x80) && !ValidUtf8(s_.substr(pos_ + 1, close - pos_ - 1))) return false;
     pos_ = close + 1;
     return true;
   }
+  const std::size_t open = pos_;
   for (++pos_; pos_ < s_.size(); ++pos_) {
     unsigned char c = static_cast<unsigned char>(s_[pos_]);
     if (c == '"') {
+      if (!ValidUtf8(s_.substr(open + 1, pos_ - open - 1))) return false;
       ++pos_;
       return true;
     }
@@ -142,10 +198,26 @@ bool JsonScanner::SkipString() {
       if (++pos_ >= s_.size()) return false;
       char e = s_[pos_];
       if (e == 'u') {
-        if (pos_ + 4 >= s_.size()) return false;
-        for (int k = 1; k <= 4; ++k)
-          if (HexValue(s_[pos_ + k]) < 0) return false;
+        // Four hex digits; a surrogate only as a high one followed by an escaped low one.
+        auto hex4 = [&](std::size_t at) -> long {
+          if (at + 4 > s_.size()) return -1;
+          long v = 0;
+          for (std::size_t k = at; k < at + 4; ++k) {
+            int h = HexValue(s_[k]);
+            if (h < 0) return -1;
+            v = v * 16 + h;
+          }
+          return v;
+        };
+        long cp = hex4(pos_ + 1);
+        if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
         pos_ += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          if (pos_ + 2 >= s_.size() || s_[pos_ + 1] != '\\' || s_[pos_ + 2] != 'u') return false;
+          long lo = hex4(pos_ + 3);
+          if (lo < 0xDC00 || lo > 0xDFFF) return false;
+          pos_ += 6;
+        }
       } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' &&
                  e != 'r' && e != 't') {
         return false;
@@ -263,13 +335,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";

@@ -1,8 +1,6 @@
 // The allocation-free JSON scanner of the hot read paths, checked against nlohmann::json:
 // it must accept exactly what nlohmann accepts (or refuse more, never less), convert values
 // to the same numbers and strings, and write numbers and strings that read back exactly.
-#include "json_scan.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,6 +10,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "json_scan.hpp"
 
 namespace {
 
@@ -23,17 +23,42 @@ bool ScannerAccepts(const std::string& text) {
   return sc.Value().has_value() && sc.AtEnd();
 }
 
-const char* const kValid[] = {
-    "0", "-0", "1", "-12", "3.25", "1e5", "1E+5", "2.5e-3", "123456789012345678901234567890",
-    "true", "false", "null", "\"\"", "\"a\"", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\"",
-    "\"\\ud83d\\ude00\"", "\"caf\xc3\xa9\"", "[]", "{}", "[1,2,[3,{}]]", " { \"a\" : [ 1 , 2 ] } ",
-    "{\"a\":{\"b\":{\"c\":null}}}", "{\"\":0}", "\t\n\r 7 \t\n\r"};
+const char* const kValid[] = {"0",
+                              "-0",
+                              "1",
+                              "-12",
+                              "3.25",
+                              "1e5",
+                              "1E+5",
+                              "2.5e-3",
+                              "123456789012345678901234567890",
+                              "true",
+                              "false",
+                              "null",
+                              "\"\"",
+                              "\"a\"",
+                              "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+                              "\"\\u00e9\"",
+                              "\"\\ud83d\\ude00\"",
+                              "\"caf\xc3\xa9\"",
+                              "\"\xf0\x9f\x98\x80 \xe2\x82\xac\"",
+                              "\"a\\n\xc3\xa9\"",
+                              "[]",
+                              "{}",
+                              "[1,2,[3,{}]]",
+                              " { \"a\" : [ 1 , 2 ] } ",
+                              "{\"a\":{\"b\":{\"c\":null}}}",
+                              "{\"\":0}",
+                              "\t\n\r 7 \t\n\r"};
 
 const char* const kInvalid[] = {
     "", " ", "01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "tru", "nul",
     "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"a\nb\"", "\"tab\there\"", "[1,]", "[,1]",
     "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "{\"a\":}", "[1 2]", "{\"a\":1", "[", "]", "1 2", "[1]]",
-    "{'a':1}"};
+    "{'a':1}",
+    // Strings that are not well-formed UTF-8, or hold a lone surrogate escape.
+    "\"\xff\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+    "\"a\\n\xe2\x82\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\""};
 
 }  // namespace
 
@@ -82,12 +107,13 @@ TEST_CASE("members and elements are walked in order, with their raw text") {
   CHECK_FALSE(hpo::JsonScanner::Members("[1]", any));
   CHECK_FALSE(hpo::JsonScanner::Members("{\"a\":1} x", any));
   CHECK_FALSE(hpo::JsonScanner::Elements("[1,]", [](std::string_view) { return true; }));
-  CHECK_FALSE(hpo::JsonScanner::Members("{\"a\":1}", [](std::string_view, std::string_view) { return false; }));
+  CHECK_FALSE(hpo::JsonScanner::Members("{\"a\":1}",
+                                        [](std::string_view, std::string_view) { return false; }));
 }
 
 TEST_CASE("numbers convert as nlohmann converts them") {
-  for (const char* text : {"0", "-0", "12", "-3.5", "1e-7", "6.02214076e23", "0.1", "1e308",
-                           "123456789012345678"}) {
+  for (const char* text :
+       {"0", "-0", "12", "-3.5", "1e-7", "6.02214076e23", "0.1", "1e308", "123456789012345678"}) {
     INFO("text: " << text);
     REQUIRE(hpo::JsonNumber(text).has_value());
     CHECK(*hpo::JsonNumber(text) == json::parse(text).get<double>());
@@ -103,15 +129,29 @@ TEST_CASE("numbers convert as nlohmann converts them") {
 
 TEST_CASE("numbers are written shortest, read back exactly, and laid out as nlohmann does") {
   std::mt19937_64 rng(7);
-  std::vector<double> values = {0.0, -0.0, 1.0, -1.0, 0.1, 1e-5, 1e-4, 123456789012345.0,
-                                1234567890123456.0, 1e15, 1e16, 1e21, 5e-324, 1.7976931348623157e308,
-                                1700000000.0, 0.0671545575537233};
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.0,
+                                -1.0,
+                                0.1,
+                                1e-5,
+                                1e-4,
+                                123456789012345.0,
+                                1234567890123456.0,
+                                1e15,
+                                1e16,
+                                1e21,
+                                5e-324,
+                                1.7976931348623157e308,
+                                1700000000.0,
+                                0.0671545575537233};
   for (int i = 0; i < 20000; ++i) {
     std::uint64_t bits = rng();
     double d;
     std::memcpy(&d, &bits, sizeof d);
     if (std::isfinite(d)) values.push_back(d);
-    values.push_back(std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 80) - 40));
+    values.push_back(
+        std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 80) - 40));
   }
   for (double d : values) {
     std::string ours;
@@ -132,8 +172,9 @@ TEST_CASE("numbers are written shortest, read back exactly, and laid out as nloh
 }
 
 TEST_CASE("strings are unescaped as nlohmann does and written so that they read back") {
-  for (const char* text : {"\"plain\"", "\"q\\\"b\\\\s\\/\"", "\"\\b\\f\\n\\r\\t\"", "\"\\u0041\\u00e9\\u20ac\"",
-                           "\"\\ud83d\\ude00 smile\"", "\"caf\xc3\xa9 <&>\""}) {
+  for (const char* text :
+       {"\"plain\"", "\"q\\\"b\\\\s\\/\"", "\"\\b\\f\\n\\r\\t\"", "\"\\u0041\\u00e9\\u20ac\"",
+        "\"\\ud83d\\ude00 smile\"", "\"caf\xc3\xa9 <&>\""}) {
     INFO("text: " << text);
     CHECK(hpo::JsonString(text) == json::parse(text).get<std::string>());
   }
@@ -149,10 +190,17 @@ TEST_CASE("strings are unescaped as nlohmann does and written so that they read 
     int n = static_cast<int>(rng() % 12);
     for (int k = 0; k < n; ++k) {
       switch (rng() % 4) {
-        case 0: s += static_cast<char>(rng() % 32); break;  // control characters
-        case 1: s += "\"\\/"[rng() % 3]; break;
-        case 2: s += "\xc3\xa9"; break;                     // UTF-8
-        default: s += static_cast<char>('a' + rng() % 26);
+        case 0:
+          s += static_cast<char>(rng() % 32);
+          break;  // control characters
+        case 1:
+          s += "\"\\/"[rng() % 3];
+          break;
+        case 2:
+          s += "\xc3\xa9";
+          break;  // UTF-8
+        default:
+          s += static_cast<char>('a' + rng() % 26);
       }
     }
     std::string written;
