@@ -604,8 +604,9 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
       }
       size_t nl = all.find('\n', pos);
       std::string_view line = all.substr(pos, nl - pos);
-      out.lines.push_back({h.id, h.metric, line, LineHead(line)->csv_at});
       pos = nl + 1;
+      auto head = LineHead(line);  // (always there: the line was just rendered)
+      out.lines.push_back({h.id, h.metric, head ? line : std::string_view(), head ? head->csv_at : 0});
     }
   }
   size_t n_fresh = out.lines.size() - n_indexed;
