@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -284,7 +285,28 @@ bool FileHolds(const fs::path& path, std::string_view data) {
   return same;
 }
 
-std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t max_bytes) {
+namespace {
+// File systems of this host's own disks or memory, where a mapping stays valid until it is
+// unmapped whatever other processes do with the file's name.
+bool LocalFileSystem(int fd) {
+  struct statfs sfs;
+  if (::fstatfs(fd, &sfs) != 0) return false;
+  switch (static_cast<unsigned long>(sfs.f_type)) {
+    case 0xEF53UL:      // ext2, ext3, ext4
+    case 0x58465342UL:  // XFS
+    case 0x9123683EUL:  // Btrfs
+    case 0x01021994UL:  // tmpfs
+    case 0x2FC12FC1UL:  // ZFS
+    case 0xF2F52010UL:  // F2FS
+    case 0x794C7630UL:  // overlayfs
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t max_bytes, Map map) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
@@ -311,6 +333,14 @@ std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t m
     ::close(fd);
     return MappedFile(nullptr, 0);
   }
+  if (map == Map::kNever || !LocalFileSystem(fd)) {
+    ::close(fd);
+    MappedFile out(nullptr, 0);
+    auto text = ReadFile(path, max_bytes);
+    if (!text) return std::nullopt;  // removed meanwhile
+    out.read_ = std::move(*text);
+    return out;
+  }
   void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   int err = errno;
   ::close(fd);  // the mapping keeps the file
@@ -318,7 +348,8 @@ std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t m
   return MappedFile(data, size);
 }
 
-MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) {
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(other.data_), size_(other.size_), read_(std::move(other.read_)) {
   other.data_ = nullptr;
   other.size_ = 0;
 }
@@ -328,6 +359,7 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     if (data_) ::munmap(data_, size_);
     data_ = other.data_;
     size_ = other.size_;
+    read_ = std::move(other.read_);
     other.data_ = nullptr;
     other.size_ = 0;
   }

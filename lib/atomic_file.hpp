@@ -73,25 +73,35 @@ std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_byte
 // reading the whole file into memory); false otherwise, also when it cannot be read.
 bool FileHolds(const fs::path& path, std::string_view data);
 
-// A regular file mapped read-only into memory (for the large, immutable index segments:
-// no copy, no buffer to allocate). The file must not be truncated while mapped; published
-// files never are (they are replaced or removed, which leaves a mapping intact).
+// A regular file's content in memory, mapped read-only where that is safe (for the large,
+// immutable index segments: no copy, no buffer to allocate). A mapped file must not be
+// truncated; published files never are (they are replaced or removed, which leaves a
+// mapping intact on a local file system). On a network or cluster file system (NFS,
+// Lustre, GPFS...) another host's removal can invalidate a mapping, so there the file is
+// read into memory instead.
 class MappedFile {
  public:
-  // Maps `path` (without following a symlink); nullopt when it does not exist. Throws
-  // hpo::Error when it is larger than `max_bytes`, is not a regular file or cannot be read.
-  static std::optional<MappedFile> Open(const fs::path& path, std::uint64_t max_bytes);
+  enum class Map { kWhereSafe, kNever };
+  // Maps or reads `path` (without following a symlink); nullopt when it does not exist.
+  // Throws hpo::Error when it is larger than `max_bytes`, is not a regular file or cannot be
+  // read.
+  static std::optional<MappedFile> Open(const fs::path& path, std::uint64_t max_bytes,
+                                        Map map = Map::kWhereSafe);
   MappedFile(MappedFile&& other) noexcept;
   MappedFile& operator=(MappedFile&& other) noexcept;
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   ~MappedFile();
-  std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
+  std::string_view text() const {
+    return data_ ? std::string_view(static_cast<const char*>(data_), size_) : std::string_view(read_);
+  }
+  bool mapped() const { return data_ != nullptr; }
 
  private:
   MappedFile(void* data, size_t size) : data_(data), size_(size) {}
-  void* data_ = nullptr;
+  void* data_ = nullptr;  // the mapping, or nullptr when read into read_
   size_t size_ = 0;
+  std::string read_;
 };
 
 // Reads at most `size` bytes of `name`, relative to the open folder `dir_fd` (openat(2),

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <climits>
 #include <boost/filesystem/operations.hpp>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
@@ -42,6 +45,7 @@ void SortById(std::vector<TrialRow>& rows) {
 // ignored. `with_logs`: keep the log paths (not done for finished trials: only the failure
 // table shows them, and leaving them out keeps the index small).
 void SetInfoField(TrialInfo& info, std::string_view key, std::string_view v, bool with_logs) {
+  if (v[0] == '{' || v[0] == '[') return;  // not a value any of these fields can hold
   auto number = [&](std::optional<double>& out) { out = JsonNumber(v); };
   auto integer = [&](std::optional<long long>& out) { out = JsonInteger(v); };
   if (key == "start_time") number(info.start_time);
@@ -111,6 +115,7 @@ std::optional<TrialRow> FastFinishedRow(TrialId id, std::string_view text, const
       r.config.assign(v);  // (made compact, if it is not, when it is indexed)
     } else if (key == "additional_info") {
       if (c != '{') return false;
+      r.info = TrialInfo();  // (a repeated key: the last one counts)
       return JsonScanner::Members(v, [&](std::string_view k, std::string_view x) {
         SetInfoField(r.info, k.find('\\') == std::string_view::npos ? k : JsonKey(k), x, false);
         return true;
@@ -192,8 +197,10 @@ void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::st
 
 // --- the results index --------------------------------------------------------------
 // A segment is text. Its first line names the format and the results.csv header it was
-// written for: `hpo-index 3 "<header as a JSON string>"`. Then one finished trial per line,
-// 8 fields separated by tabs:
+// written for: `hpo-index 4 "<header as a JSON string>"`. Its last line is `end <hash>`, 16
+// hex digits of SegmentHash over everything before it: segments are written without a
+// flush, and one cut short or damaged by a crash is ignored whole (its files are parsed
+// again). Between them, one finished trial per line, 8 fields separated by tabs:
 //   trial_id exit_code restart_count slurm_job_id slurm_array_job_id slurm_array_task_id
 //   config csv_row
 // csv_row is the trial's results.csv line, which also gives its metric, training_time,
@@ -205,7 +212,48 @@ void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::st
 // time). Reading a line needs no JSON document, and a collect over lines renders no CSV:
 // that is what keeps a repeated collect fast.
 constexpr size_t kIndexFields = 8;
-constexpr std::string_view kIndexMagic = "hpo-index 3 ";
+constexpr std::string_view kIndexMagic = "hpo-index 4 ";
+constexpr std::string_view kIndexEnd = "end ";
+
+// A fast 64-bit hash (8 bytes a step), to tell a segment that a crash cut short or damaged.
+std::uint64_t SegmentHash(std::string_view s) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 32;
+  }
+  std::uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+  return h ^ (h >> 29);
+}
+
+// Appends the last line of a segment whose text so far is `text`.
+void AppendSegmentEnd(std::string& text) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(SegmentHash(text)));
+  text += kIndexEnd;
+  text += hex;
+  text += '\n';
+}
+
+// The segment without its last line when that line is there and its hash matches; nullopt
+// for a segment cut short or damaged.
+std::optional<std::string_view> SegmentBody(std::string_view all) {
+  constexpr size_t kEndLine = 4 + 16 + 1;  // "end " + hash + newline
+  if (all.size() < kEndLine || all.back() != '\n') return std::nullopt;
+  std::string_view body = all.substr(0, all.size() - kEndLine);
+  std::string_view end = all.substr(body.size());
+  if (!body.empty() && body.back() != '\n') return std::nullopt;
+  if (end.substr(0, kIndexEnd.size()) != kIndexEnd) return std::nullopt;
+  unsigned long long want = 0;
+  auto [p, ec] = std::from_chars(end.data() + 4, end.data() + 20, want, 16);
+  if (ec != std::errc() || p != end.data() + 20 || want != SegmentHash(body)) return std::nullopt;
+  return body;
+}
 
 // What reading and writing index lines needs of the campaign.
 struct IndexFormat {
@@ -234,7 +282,10 @@ std::optional<std::vector<std::string_view>> ConfigByKey(std::string_view config
   bool exact = JsonScanner::Members(
       config,
       [&](std::string_view key, std::string_view v) {
-        if (values.size() >= f.keys.size() || key != f.keys[values.size()]) return false;
+        // (A key written with an escape is not compared: its text is not its name.)
+        if (values.size() >= f.keys.size() || key != f.keys[values.size()] ||
+            key.find('\\') != std::string_view::npos)
+          return false;
         values.push_back(v);
         return true;
       },
@@ -446,7 +497,7 @@ struct FinishedLines {
     std::string_view text;  // without the newline; "" for a trial not in the index
     size_t csv_at;          // where its results.csv line starts in `text`
   };
-  std::vector<MappedFile> segments;                       // what the lines point into:
+  std::vector<std::unique_ptr<MappedFile>> segments;      // what the lines point into:
   std::vector<std::unique_ptr<const std::string>> texts;  // index segments and new lines
   std::vector<Line> lines;
 };
@@ -491,14 +542,22 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
   indexed.reserve(ids.size());
   bool merge = segments.current.size() + 1 > kMaxSegments || !segments.old.empty();
   for (const auto& seg : segments.current) {
-    std::optional<MappedFile> text;
+    std::unique_ptr<MappedFile> text;  // (held by pointer: the lines are views into it)
     try {
-      text = MappedFile::Open(seg, kMaxSegmentBytes);
+      if (auto file = MappedFile::Open(seg, kMaxSegmentBytes))
+        text = std::make_unique<MappedFile>(std::move(*file));
     } catch (const Error& e) {
       Warning(std::string("ignoring index segment: ") + e.what());
     }
     if (!text) continue;  // merged away by another collect: the files are parsed instead
-    std::string_view all = text->text();
+    auto body = SegmentBody(text->text());
+    if (!body) {
+      // Cut short or damaged by a crash: its files are parsed again, and the merge this
+      // forces removes it.
+      merge = true;
+      continue;
+    }
+    std::string_view all = *body;
     size_t nl = all.find('\n');
     std::string_view head = all.substr(0, nl == std::string_view::npos ? all.size() : nl + 1);
     if (head != format.header) {
@@ -513,7 +572,7 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
       if (auto l = LineHead(all.substr(pos, nl - pos))) indexed.push_back(*l);
       pos = nl + 1;
     }
-    out.segments.push_back(std::move(*text));
+    out.segments.push_back(std::move(text));
   }
   // One line per trial still in results/ (a trial leaves results/ only by hand); the files
   // the index does not know are parsed.
@@ -619,8 +678,9 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
       text.reserve(bytes);
       for (size_t i = first; i < out.lines.size(); ++i)
         if (!out.lines[i].text.empty()) (text += out.lines[i].text) += '\n';
-      // Not flushed: after a crash a segment can be empty or cut short, which reading
-      // tolerates (a wrong header or damaged lines are ignored and those files parsed again).
+      AppendSegmentEnd(text);
+      // Not flushed: after a crash a segment can be empty, cut short or hold zeros, which
+      // its last line's hash tells (see SegmentBody).
       WriteFileAtomic(L.index_segment(UniqueName()), text, Publish::kNoReplace, L.tmp_dir(),
                       Durability::kNoSync);
       if (merge) {
@@ -768,7 +828,9 @@ void WriteIfChanged(const fs::path& path, const std::string& text, const fs::pat
 // (its "ending" note on a SLURM signal) just after a collect had settled the trial from
 // SLURM's word. Nothing in it is lost by removing it; left alone it would stay forever,
 // since the trial's higher state keeps every later collect from settling it. Returns true
-// when it was removed.
+// when it was removed (or is gone). A window of microseconds remains between the second
+// read and the removal, in which only a retry of that very trial plus a runner's claim of
+// it could put a live record there.
 bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
   auto at = c.Find(id);
   if (at == TrialState::kFailed) {
@@ -782,9 +844,16 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
   } else if (at != TrialState::kFinished) {
     return false;
   }
-  // Usually the runner finished normally and removed it after this collect read it.
-  struct stat st;
-  if (::lstat(c.layout().trial_file(TrialState::kRunning, id).c_str(), &st) != 0) return true;
+  // Read it again: usually the runner finished normally and removed it after this collect
+  // read it; and only the record judged is removed, never one written since.
+  std::optional<Record> now;
+  try {
+    now = c.Read(TrialState::kRunning, id);
+  } catch (const Error&) {
+    return false;
+  }
+  if (!now) return true;
+  if (*now != rec) return false;
   RemoveFile(c.layout().trial_file(TrialState::kRunning, id));
   Warning("trial " + std::to_string(id) + ": removed " +
           c.layout().trial_file(TrialState::kRunning, id).string() + ", left by a runner that is gone; " +

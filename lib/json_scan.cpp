@@ -1,7 +1,9 @@
 #include "json_scan.hpp"
 
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 
 namespace hpo {
@@ -81,7 +83,8 @@ std::optional<std::string> Unescape(std::string_view in) {
       out += c;
       continue;
     }
-    char e = in[++i];
+    if (++i >= in.size()) return std::nullopt;  // a lone backslash at the end
+    char e = in[i];
     switch (e) {
       case '"':
         out += '"';
@@ -139,6 +142,24 @@ std::optional<std::string> Unescape(std::string_view in) {
     }
   }
   return out;
+}
+
+// The double that nlohmann::json reads from the text of a JSON number: an overflow is
+// refused (false), an underflow is 0 (or the nearest subnormal), and an integer written
+// "-0" is 0 (nlohmann reads it as the integer 0).
+bool ParseNumber(std::string_view v, double& out) {
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (end != v.data() + v.size()) return false;
+  if (ec == std::errc::result_out_of_range) {
+    std::string text(v);  // strtod tells an underflow from an overflow
+    errno = 0;
+    out = std::strtod(text.c_str(), nullptr);
+    if (std::isinf(out)) return false;
+  } else if (ec != std::errc()) {
+    return false;
+  }
+  if (out == 0 && v.find_first_of(".eE") == std::string_view::npos) out = 0;
+  return std::isfinite(out);
 }
 
 }  // namespace
@@ -243,12 +264,17 @@ bool JsonScanner::SkipNumber() {
     if (p >= s_.size() || !IsDigit(s_[p])) return false;
     while (p < s_.size() && IsDigit(s_[p])) ++p;
   }
-  if (p < s_.size() && (s_[p] == 'e' || s_[p] == 'E')) {
+  bool exponent = p < s_.size() && (s_[p] == 'e' || s_[p] == 'E');
+  if (exponent) {
     ++p;
     if (p < s_.size() && (s_[p] == '+' || s_[p] == '-')) ++p;
     if (p >= s_.size() || !IsDigit(s_[p])) return false;
     while (p < s_.size() && IsDigit(s_[p])) ++p;
   }
+  // Only a number with an exponent or of more than 300 digits can overflow a double, which
+  // nlohmann::json refuses ("1e400").
+  double d;
+  if ((exponent || p - pos_ > 300) && !ParseNumber(s_.substr(pos_, p - pos_), d)) return false;
   pos_ = p;
   return true;
 }
@@ -297,9 +323,7 @@ bool JsonScanner::SkipValue(int depth) {
 std::optional<double> JsonNumber(std::string_view v) {
   if (v.empty() || !(v[0] == '-' || IsDigit(v[0]))) return std::nullopt;
   double d = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-  // Out of range ("1e999") is not a finite number: nlohmann::json refuses it too.
-  if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(d)) return std::nullopt;
+  if (!ParseNumber(v, d)) return std::nullopt;
   return d;
 }
 

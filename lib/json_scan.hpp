@@ -53,7 +53,8 @@ class JsonScanner {
 };
 
 // Conversions of one value's text (as JsonScanner returns it).
-// A JSON number as a double (nullopt for anything else, or non-finite).
+// A JSON number as the double nlohmann::json reads from it (nullopt for anything else, and
+// for a number too large for a double, which nlohmann refuses).
 std::optional<double> JsonNumber(std::string_view v);
 // A JSON integer (no fraction or exponent) that fits in a long long.
 std::optional<long long> JsonInteger(std::string_view v);
@@ -66,8 +67,10 @@ std::string JsonKey(std::string_view raw);
 
 // Appends `s` as a JSON string literal (quotes, escapes; UTF-8 passes through).
 void AppendJsonString(std::string& out, std::string_view s);
-// Appends `v` as nlohmann::json::dump() would write a double: shortest round-trip digits,
-// with ".0" on integral values; "null" for NaN and infinities.
+// Appends `v` in the layout nlohmann::json::dump() gives a double (fixed notation while the
+// point is within 15 digits, else d.ddde+XX; ".0" on integral values), with the shortest
+// digits that read back exactly (nlohmann's grisu2 sometimes writes one more, or a different
+// last one, for the same double); "null" for NaN and infinities.
 void AppendJsonNumber(std::string& out, double v);
 
 // --- implementation of the template ---

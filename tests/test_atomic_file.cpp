@@ -354,6 +354,19 @@ TEST_CASE("a mapped file shows its content, and outlives the file's removal") {
   CHECK(moved.text() == "line 1\nline 2\n");
   CHECK(m->text().empty());
 
+  // Read instead of mapped (as on NFS or Lustre): the same text.
+  t::WriteText(dir / "seg2", "line 1\n");
+  auto r = hpo::MappedFile::Open(dir / "seg2", 1 << 20, hpo::MappedFile::Map::kNever);
+  REQUIRE(r);
+  CHECK_FALSE(r->mapped());
+  CHECK(r->text() == "line 1\n");
+  hpo::MappedFile moved_read = std::move(*r);
+  CHECK(moved_read.text() == "line 1\n");
+  auto local = hpo::MappedFile::Open(dir / "seg2", 1 << 20);
+  REQUIRE(local);
+  INFO("scratch folders are on a local file system here (ext4, tmpfs...)");
+  CHECK(local->mapped());
+
   t::WriteText(dir / "empty", "");
   auto e = hpo::MappedFile::Open(dir / "empty", 10);
   REQUIRE(e);

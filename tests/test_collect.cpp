@@ -365,6 +365,37 @@ TEST_CASE("a result written by hand, pretty-printed or with odd fields, reads li
   CHECK(t::ReadText(c.layout().results_csv()) == again);
 }
 
+TEST_CASE("a result read the fast way and the same result read by nlohmann give the same outputs") {
+  // Odd but valid records. Each is written compact (read by the scanner) into one campaign
+  // and padded past the scanner's 64 KB buffer (read by nlohmann) into another.
+  std::vector<std::string> records = {
+      R"({"trial_id":0,"state":"finished","error":1e-400,"config":{"lr":0.5,"note":"x","p,q":3}})",
+      R"({"trial_id":1,"state":"finished","error":-0,"config":{"lr":0.25,"note":"x","p,q":4}})",
+      R"({"trial_id":2,"state":"finished","error":0.5,"config":{"lr":0.1,"note":"x","p,q":5},)"
+      R"("additional_info":{"host":"a","training_time":3},"additional_info":{"host":{"n":1},"exit_code":2}})",
+      R"({"trial_id":3,"state":"finished","error":0.75,"config":{"lr":1e400,"note":"x","p,q":6}})",
+      R"({"trial_id":4,"state":"finished","error":"0.1","config":{"lr":0.2,"note":"caf\u00e9 \ud83d\ude00","p,q":7}})",
+      R"({"trial_id":5,"state":"finished","error":0.125,"error":"late","config":{"lr":0.3,"note":"x","p,q":8}})",
+      R"({"trial_id":6,"state":"finished","error":0.0625,"config":{"lr":0.4,"note":"\ud83d","p,q":9}})"};
+  std::string outputs[2];
+  for (int slow = 0; slow < 2; ++slow) {
+    t::ScratchDir dir;
+    Campaign c = Make(dir);
+    for (size_t i = 0; i < records.size(); ++i)
+      t::WriteText(c.layout().trial_file(TrialState::kFinished, static_cast<TrialId>(i)),
+                   records[i] + (slow ? std::string(70000, ' ') : "") + "\n");
+    hpo::CollectSummary s = Run(c);
+    CHECK(s.counts[TrialState::kFinished] == 3);  // 0 and 1 (metric 0.0) and 2; the others are skipped
+    CHECK(s.best_id == 0);
+    outputs[slow] = t::ReadText(c.layout().results_csv()) + t::ReadText(c.layout().best_config());
+    Run(c);  // through the index
+    CHECK(t::ReadText(c.layout().results_csv()) + t::ReadText(c.layout().best_config()) == outputs[slow]);
+  }
+  CHECK(outputs[0] == outputs[1]);
+  CHECK(outputs[0].find("\n0,finished,0.0,") != std::string::npos);
+  CHECK(outputs[0].find("\n1,finished,0.0,") != std::string::npos);  // not -0.0
+}
+
 TEST_CASE("index segments of another format or another space are ignored and removed") {
   t::ScratchDir dir;
   Campaign c = Make(dir);
@@ -393,7 +424,7 @@ TEST_CASE("index segments of another format or another space are ignored and rem
   CHECK(std::count(names.begin(), names.end(), "seg.other.tsv") == 0);
 }
 
-TEST_CASE("a damaged index line is read from its file instead") {
+TEST_CASE("an index segment cut short or damaged is ignored, and its files are read again") {
   t::ScratchDir dir;
   Campaign c = Make(dir);
   for (TrialId i = 0; i < 6; ++i) Finished(c, i, 2.0 - 0.25 * static_cast<double>(i));
@@ -416,7 +447,11 @@ TEST_CASE("a damaged index line is read from its file instead") {
                         text.substr(four, 20);
   t::WriteText(seg, damaged);
   hpo::CollectSummary s = Run(c);
-  CHECK(Segments(c).size() == 2);  // the three files were parsed again, and indexed anew
+  // The segment's last line (its hash) tells: every file was parsed again, into a new
+  // segment that replaces the damaged one.
+  REQUIRE(Segments(c).size() == 1);
+  CHECK(Segments(c)[0] != seg);
+  CHECK(t::ReadText(Segments(c)[0]) == text);  // the same lines as before the damage
   CHECK(s.counts[TrialState::kFinished] == 6);
   CHECK(s.best_id == 5);
   CHECK(t::ReadText(c.layout().results_csv()) == csv);

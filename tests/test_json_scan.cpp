@@ -58,7 +58,9 @@ const char* const kInvalid[] = {
     "{'a':1}",
     // Strings that are not well-formed UTF-8, or hold a lone surrogate escape.
     "\"\xff\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
-    "\"a\\n\xe2\x82\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\""};
+    "\"a\\n\xe2\x82\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"",
+    // Numbers too large for a double.
+    "1e400", "-1E+400", "[1, 2e999]"};
 
 }  // namespace
 
@@ -119,7 +121,16 @@ TEST_CASE("numbers convert as nlohmann converts them") {
     CHECK(*hpo::JsonNumber(text) == json::parse(text).get<double>());
   }
   CHECK_FALSE(hpo::JsonNumber("\"1\"").has_value());
-  CHECK_FALSE(hpo::JsonNumber("1e999").has_value());  // not finite
+  CHECK_FALSE(hpo::JsonNumber("1e999").has_value());  // too large: nlohmann refuses it
+  // An underflow is zero, and "-0" (an integer to nlohmann) is +0, as nlohmann reads them.
+  for (const char* text : {"1e-400", "-1e-400", "-0", "-0.0", "4.9e-324"}) {
+    INFO("text: " << text);
+    REQUIRE(hpo::JsonNumber(text).has_value());
+    double want = json::parse(text).get<double>();
+    CHECK(*hpo::JsonNumber(text) == want);
+    CHECK(std::signbit(*hpo::JsonNumber(text)) == std::signbit(want));
+  }
+  CHECK(ScannerAccepts("1e-400"));
   CHECK_FALSE(hpo::JsonNumber("").has_value());
   CHECK_FALSE(hpo::JsonNumber("1x").has_value());
   CHECK(hpo::JsonInteger("-42") == -42);
@@ -180,6 +191,7 @@ TEST_CASE("strings are unescaped as nlohmann does and written so that they read 
   }
   CHECK_FALSE(hpo::JsonString("\"\\ud83d alone\"").has_value());  // a lone surrogate
   CHECK_FALSE(hpo::JsonString("12").has_value());
+  CHECK_FALSE(hpo::JsonString("\"ab\\\"").has_value());  // a lone backslash at the end (never scanned)
   CHECK(hpo::JsonText("null") == "");
   CHECK(hpo::JsonText("\"a\\nb\"") == "a\nb");
   CHECK(hpo::JsonText("[1,2]") == "[1,2]");
