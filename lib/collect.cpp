@@ -673,7 +673,7 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
   try {
     if (n_fresh > 0 || merge) {
       std::string text = format.header;
-      size_t first = merge ? 0 : n_indexed, bytes = text.size();
+      size_t first = merge ? 0 : n_indexed, bytes = text.size() + 32;  // (32: the end line)
       for (size_t i = first; i < out.lines.size(); ++i) bytes += out.lines[i].text.size() + 1;
       text.reserve(bytes);
       for (size_t i = first; i < out.lines.size(); ++i)
