@@ -153,4 +153,21 @@ TEST_CASE("every trial file name parses back from its full path") {
     }
 }
 
+TEST_CASE("index segment names are told from everything else in .index/") {
+  hpo::Layout L("/c");
+  for (const std::string unique : {"vm.12.0.ab12", "x"}) {
+    std::string name = L.index_segment(unique).filename().string();
+    CHECK(L.index_segment(unique).parent_path() == L.index_dir());
+    CHECK(hpo::IsIndexSegmentName(name));
+    CHECK_FALSE(hpo::IsOldIndexSegmentName(name));
+  }
+  CHECK(hpo::IsOldIndexSegmentName("seg.vm.1.2.3.jsonl"));
+  CHECK_FALSE(hpo::IsIndexSegmentName("seg.vm.1.2.3.jsonl"));
+  for (const char* other : {"seg..tsv", "seg.tsv", "segx.tsv", "seg.a.tsv.tmp", "notes.txt", "", ".tsv"}) {
+    INFO("name: " << other);
+    CHECK_FALSE(hpo::IsIndexSegmentName(other));
+    CHECK_FALSE(hpo::IsOldIndexSegmentName(other));
+  }
+}
+
 TEST_SUITE_END();
