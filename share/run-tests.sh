@@ -20,8 +20,14 @@ cmake --build build -j"$(nproc)" >/dev/null
 state=""
 cleanup() {
   if [ -n "$state" ]; then
-    bash share/slurm/stop-test-cluster.sh "$state" >/dev/null 2>&1 || true
-    rm -rf "$state"
+    # By absolute path: the tests run from build/. A cluster that will not stop is said
+    # loudly and its folder kept (it holds the pids): left running, it would hold its ports.
+    if bash "$here/share/slurm/stop-test-cluster.sh" "$state" >"$state.stop.log" 2>&1; then
+      rm -rf "$state" "$state.stop.log" "$state.log"
+    else
+      echo "run-tests.sh: warning: the SLURM test cluster in $state did not stop:" >&2
+      cat "$state.stop.log" >&2
+    fi
   fi
 }
 trap cleanup EXIT
