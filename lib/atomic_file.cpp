@@ -286,27 +286,12 @@ bool FileHolds(const fs::path& path, std::string_view data) {
 }
 
 namespace {
-// File systems of this host's own disks or memory, where a mapping stays valid until it is
-// unmapped whatever other processes do with the file's name.
-bool LocalFileSystem(int fd) {
-  struct statfs sfs;
-  if (::fstatfs(fd, &sfs) != 0) return false;
-  switch (static_cast<unsigned long>(sfs.f_type)) {
-    case 0xEF53UL:      // ext2, ext3, ext4
-    case 0x58465342UL:  // XFS
-    case 0x9123683EUL:  // Btrfs
-    case 0x01021994UL:  // tmpfs
-    case 0x2FC12FC1UL:  // ZFS
-    case 0xF2F52010UL:  // F2FS
-    case 0x794C7630UL:  // overlayfs
-      return true;
-    default:
-      return false;
-  }
-}
-}  // namespace
-
-std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t max_bytes, Map map) {
+// Opens `path` for reading as ReadFile and MappedFile do: without following a symlink, only
+// a regular file of at most `max_bytes`. Returns the descriptor and the size, or nullopt
+// when the file does not exist; throws hpo::Error (naming the path) otherwise.
+std::optional<std::pair<int, size_t>> OpenRegular(const fs::path& path, std::uint64_t max_bytes) {
+  // O_NONBLOCK: opening a fifo planted where a file was expected would otherwise block until
+  // a writer appears; it is refused below as not a regular file (no effect on regular files).
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
@@ -328,17 +313,61 @@ std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t m
     throw Error(path.string() + " is " + std::to_string(st.st_size) + " bytes, more than the " +
                 std::to_string(max_bytes) + " allowed");
   }
-  size_t size = static_cast<size_t>(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return MappedFile(nullptr, 0);
+  return std::make_pair(fd, static_cast<size_t>(st.st_size));
+}
+
+// Reads the `size` bytes of the open file `fd` and closes it. Published files are immutable
+// (written elsewhere and renamed into place), so the size fstat reported is the whole file:
+// one read, no growing buffer, no read to find EOF.
+std::string ReadAll(int fd, size_t size, const fs::path& path) {
+  std::string out;
+  out.resize(size);
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::read(fd, &out[got], out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ThrowErrno("failed to read", path, err);
+    }
+    if (n == 0) break;  // shrank since fstat: keep what is there
+    got += static_cast<size_t>(n);
   }
-  if (map == Map::kNever || !LocalFileSystem(fd)) {
-    ::close(fd);
+  ::close(fd);
+  out.resize(got);
+  return out;
+}
+}  // namespace
+
+namespace {
+// File systems of this host's own disks or memory, where a mapping stays valid until it is
+// unmapped whatever other processes do with the file's name.
+bool LocalFileSystem(int fd) {
+  struct statfs sfs;
+  if (::fstatfs(fd, &sfs) != 0) return false;
+  switch (static_cast<unsigned long>(sfs.f_type)) {
+    case 0xEF53UL:      // ext2, ext3, ext4
+    case 0x58465342UL:  // XFS
+    case 0x9123683EUL:  // Btrfs
+    case 0x01021994UL:  // tmpfs
+    case 0x2FC12FC1UL:  // ZFS
+    case 0xF2F52010UL:  // F2FS
+    case 0x794C7630UL:  // overlayfs
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+std::optional<MappedFile> MappedFile::Open(const fs::path& path, std::uint64_t max_bytes, Map map) {
+  auto file = OpenRegular(path, max_bytes);
+  if (!file) return std::nullopt;
+  auto [fd, size] = *file;
+  if (size == 0 || map == Map::kNever || !LocalFileSystem(fd)) {
     MappedFile out(nullptr, 0);
-    auto text = ReadFile(path, max_bytes);
-    if (!text) return std::nullopt;  // removed meanwhile
-    out.read_ = std::move(*text);
+    out.read_ = ReadAll(fd, size, path);
     return out;
   }
   void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -392,48 +421,9 @@ std::optional<size_t> ReadSmallFileAt(int dir_fd, const std::string& name, char*
 }
 
 std::optional<std::string> ReadFile(const fs::path& path, std::uint64_t max_bytes) {
-  // O_NONBLOCK: opening a fifo planted where a file was expected would otherwise block until
-  // a writer appears; it is refused below as not a regular file (no effect on regular files).
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    if (errno == ELOOP) throw Error("refusing to read " + path.string() + ": it is a symlink");
-    ThrowErrno("failed to open", path, errno);
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    ThrowErrno("failed to stat", path, err);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw Error("refusing to read " + path.string() + ": not a regular file");
-  }
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    throw Error(path.string() + " is " + std::to_string(st.st_size) + " bytes, more than the " +
-                std::to_string(max_bytes) + " allowed");
-  }
-  // Published files are immutable (written elsewhere and renamed into place), so the size
-  // fstat reports is the whole file: one read, no growing buffer, no read to find EOF.
-  std::string out;
-  out.resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  while (got < out.size()) {
-    ssize_t n = ::read(fd, &out[got], out.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ThrowErrno("failed to read", path, err);
-    }
-    if (n == 0) break;  // shrank since fstat: keep what is there
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  out.resize(got);
-  return out;
+  auto file = OpenRegular(path, max_bytes);
+  if (!file) return std::nullopt;
+  return ReadAll(file->first, file->second, path);
 }
 
 void EnsureDirectory(const fs::path& dir) {

@@ -497,6 +497,8 @@ struct FinishedLines {
     std::string_view text;  // without the newline; "" for a trial not in the index
     size_t csv_at;          // where its results.csv line starts in `text`
   };
+  explicit FinishedLines(const Config& cfg) : format(cfg) {}
+  IndexFormat format;                                     // how the lines are written
   std::vector<std::unique_ptr<MappedFile>> segments;      // what the lines point into:
   std::vector<std::unique_ptr<const std::string>> texts;  // index segments and new lines
   std::vector<Line> lines;
@@ -534,10 +536,10 @@ bool ById(const FinishedLines::Line& a, const FinishedLines::Line& b) { return a
 FinishedLines ScanFinishedLines(const Campaign& campaign) {
   const Layout& L = campaign.layout();
   const std::string& metric = campaign.config().hpo.metric;
-  const IndexFormat format(campaign.config());
+  FinishedLines out(campaign.config());
+  const IndexFormat& format = out.format;
   std::vector<TrialId> ids = campaign.List(TrialState::kFinished);  // sorted
   Segments segments = ListSegments(L);
-  FinishedLines out;
   std::vector<FinishedLines::Line> indexed;
   indexed.reserve(ids.size());
   bool merge = segments.current.size() + 1 > kMaxSegments || !segments.old.empty();
@@ -771,7 +773,7 @@ std::vector<TrialRow> ScanOthers(const Campaign& campaign,
 // results.csv: finished and failed trials in id order. (`others` holds finished trials
 // too when they reached results/ during the scan.)
 std::string Csv(const Campaign& c, const FinishedLines& finished, const std::vector<TrialRow>& others) {
-  const IndexFormat format(c.config());
+  const IndexFormat& format = finished.format;
   const std::vector<std::string>& names = format.names;
   std::string out = CsvHeader(c.config()) + "\n";
   size_t bytes = out.size();
@@ -946,11 +948,10 @@ std::vector<std::string_view> ConfigValues(std::string_view config,
 std::vector<TrialRow> ScanCampaign(const Campaign& campaign) {
   auto listed = ListOthers(campaign);
   FinishedLines finished = ScanFinishedLines(campaign);
-  const IndexFormat format(campaign.config());
   std::vector<TrialRow> rows;
   rows.reserve(finished.lines.size());
   for (const auto& line : finished.lines)
-    if (auto row = FinishedRow(campaign, format, line)) rows.push_back(std::move(*row));
+    if (auto row = FinishedRow(campaign, finished.format, line)) rows.push_back(std::move(*row));
   size_t n = rows.size();
   for (auto& row : ScanOthers(campaign, listed, finished)) rows.push_back(std::move(row));
   std::inplace_merge(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(),
@@ -1064,7 +1065,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   if (best_row) {
     sum.best_config = best_row->Config();
   } else if (best_line) {
-    auto row = FinishedRow(campaign, IndexFormat(cfg), *best_line);
+    auto row = FinishedRow(campaign, finished.format, *best_line);
     sum.best_config = row ? row->Config() : json::object();
   }
   if (!options.write_outputs) return sum;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <utility>
 #include <cstdint>
 
 namespace hpo {
@@ -73,6 +74,35 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
   }
 }
 
+// The value of the four hex digits at s[at], or -1.
+long Hex4(std::string_view s, std::size_t at) {
+  if (at + 4 > s.size()) return -1;
+  long v = 0;
+  for (std::size_t k = at; k < at + 4; ++k) {
+    int h = HexValue(s[k]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+// The code point of the \u escape whose 'u' is at s[u], a surrogate pair taken whole, and
+// the index of its last character; nullopt when malformed or a lone surrogate (which
+// nlohmann::json refuses too).
+std::optional<std::pair<std::uint32_t, std::size_t>> UnicodeEscape(std::string_view s, std::size_t u) {
+  long cp = Hex4(s, u + 1);
+  std::size_t last = u + 4;
+  if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return std::nullopt;
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (last + 2 >= s.size() || s[last + 1] != '\\' || s[last + 2] != 'u') return std::nullopt;
+    long lo = Hex4(s, last + 3);
+    if (lo < 0xDC00 || lo > 0xDFFF) return std::nullopt;
+    last += 6;
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+  }
+  return std::make_pair(static_cast<std::uint32_t>(cp), last);
+}
+
 // Unescapes the inside of a string literal the scanner has already validated.
 std::optional<std::string> Unescape(std::string_view in) {
   std::string out;
@@ -111,30 +141,10 @@ std::optional<std::string> Unescape(std::string_view in) {
         out += '\t';
         break;
       case 'u': {
-        auto hex4 = [&](std::size_t at) -> long {
-          if (at + 4 > in.size()) return -1;
-          long v = 0;
-          for (std::size_t k = at; k < at + 4; ++k) {
-            int h = HexValue(in[k]);
-            if (h < 0) return -1;
-            v = v * 16 + h;
-          }
-          return v;
-        };
-        long cp = hex4(i + 1);
-        if (cp < 0) return std::nullopt;
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          // A high surrogate must be followed by an escaped low one.
-          if (i + 6 >= in.size() || in[i + 1] != '\\' || in[i + 2] != 'u') return std::nullopt;
-          long lo = hex4(i + 3);
-          if (lo < 0xDC00 || lo > 0xDFFF) return std::nullopt;
-          i += 6;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return std::nullopt;
-        }
-        AppendUtf8(out, static_cast<std::uint32_t>(cp));
+        auto escape = UnicodeEscape(in, i);
+        if (!escape) return std::nullopt;
+        AppendUtf8(out, escape->first);
+        i = escape->second;
         break;
       }
       default:
@@ -219,26 +229,9 @@ bool JsonScanner::SkipString() {
       if (++pos_ >= s_.size()) return false;
       char e = s_[pos_];
       if (e == 'u') {
-        // Four hex digits; a surrogate only as a high one followed by an escaped low one.
-        auto hex4 = [&](std::size_t at) -> long {
-          if (at + 4 > s_.size()) return -1;
-          long v = 0;
-          for (std::size_t k = at; k < at + 4; ++k) {
-            int h = HexValue(s_[k]);
-            if (h < 0) return -1;
-            v = v * 16 + h;
-          }
-          return v;
-        };
-        long cp = hex4(pos_ + 1);
-        if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
-        pos_ += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          if (pos_ + 2 >= s_.size() || s_[pos_ + 1] != '\\' || s_[pos_ + 2] != 'u') return false;
-          long lo = hex4(pos_ + 3);
-          if (lo < 0xDC00 || lo > 0xDFFF) return false;
-          pos_ += 6;
-        }
+        auto escape = UnicodeEscape(s_, pos_);
+        if (!escape) return false;
+        pos_ = escape->second;
       } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' &&
                  e != 'r' && e != 't') {
         return false;
