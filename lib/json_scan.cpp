@@ -1,11 +1,11 @@
 #include "json_scan.hpp"
 
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
-#include <cstdint>
 
 namespace hpo {
 namespace {
@@ -89,7 +89,8 @@ long Hex4(std::string_view s, std::size_t at) {
 // The code point of the \u escape whose 'u' is at s[u], a surrogate pair taken whole, and
 // the index of its last character; nullopt when malformed or a lone surrogate (which
 // nlohmann::json refuses too).
-std::optional<std::pair<std::uint32_t, std::size_t>> UnicodeEscape(std::string_view s, std::size_t u) {
+std::optional<std::pair<std::uint32_t, std::size_t>> UnicodeEscape(std::string_view s,
+                                                                   std::size_t u) {
   long cp = Hex4(s, u + 1);
   std::size_t last = u + 4;
   if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return std::nullopt;
