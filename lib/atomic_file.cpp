@@ -23,6 +23,7 @@ std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "host";
   std::string h(buf);
+  if (h.empty()) return "host";
   for (char& c : h)
     if (c == '/' || c == '.') c = '_';
   return h;
@@ -84,6 +85,49 @@ std::string UniqueName() {
   return host + buf;
 }
 
+namespace {
+constexpr std::string_view kTempMarker = ".hpo-tmp.";
+
+bool AllOf(std::string_view s, bool (*ok)(char)) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!ok(c)) return false;
+  return true;
+}
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+bool HexDigit(char c) { return Digit(c) || (c >= 'a' && c <= 'f'); }
+bool HostChar(char c) { return c != '.' && c != '/' && c != '\0'; }
+
+// The temp path of a publication of `dest`: in `tmp_dir`, or hidden beside `dest`.
+fs::path TempPath(const fs::path& dest, const fs::path& tmp_dir) {
+  std::string name = TempFileName(dest.filename().string());
+  return tmp_dir.empty() ? dest.parent_path() / ("." + name) : tmp_dir / name;
+}
+}  // namespace
+
+bool IsUniqueName(std::string_view name) {
+  std::string_view part[4];
+  for (int i = 0; i < 3; ++i) {
+    size_t dot = name.find('.');
+    if (dot == std::string_view::npos) return false;
+    part[i] = name.substr(0, dot);
+    name.remove_prefix(dot + 1);
+  }
+  part[3] = name;
+  return AllOf(part[0], HostChar) && AllOf(part[1], Digit) && AllOf(part[2], Digit) &&
+         AllOf(part[3], HexDigit) && part[3].size() <= 10;
+}
+
+std::string TempFileName(std::string_view dest_name) {
+  return std::string(dest_name) + std::string(kTempMarker) + UniqueName();
+}
+
+bool IsTempFileName(std::string_view name) {
+  size_t at = name.rfind(kTempMarker);
+  if (at == std::string_view::npos || at == 0 || (at == 1 && name[0] == '.')) return false;
+  return IsUniqueName(name.substr(at + kTempMarker.size()));
+}
+
 void SyncDirectory(const fs::path& dir) {
   int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) ThrowErrno("failed to open directory", dir, errno);
@@ -100,9 +144,7 @@ void SyncDirectory(const fs::path& dir) {
 Outcome WriteFileAtomic(const fs::path& dest, std::string_view data, Publish mode,
                         const fs::path& tmp_dir, Durability durability) {
   fs::path dir = dest.parent_path();
-  fs::path tmp = tmp_dir.empty()
-                     ? dir / ("." + dest.filename().string() + ".tmp." + UniqueName())
-                     : tmp_dir / (dest.filename().string() + "." + UniqueName());
+  fs::path tmp = TempPath(dest, tmp_dir);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) ThrowErrno("failed to create", tmp, errno);
   try {
@@ -154,7 +196,7 @@ size_t PublishNewFiles(const std::vector<std::pair<fs::path, std::string>>& file
   // published below, then the error is reported: every trial that fits is recorded.
   std::optional<Error> failure;
   for (const auto& [dest, data] : files) {
-    fs::path tmp = tmp_dir / (dest.filename().string() + "." + UniqueName());
+    fs::path tmp = TempPath(dest, tmp_dir);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
       failure = Error("failed to create " + tmp.string() + ": " + ErrnoText(errno));

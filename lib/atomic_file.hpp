@@ -31,10 +31,20 @@ enum class Outcome { kDone, kExists, kMissing };
 
 // A name no other process on any host will choose: "<host>.<pid>.<counter>.<random>".
 std::string UniqueName();
+// True for a name of UniqueName's form: a host without dots, decimal pid and counter, 1 to
+// 10 hex digits.
+bool IsUniqueName(std::string_view name);
+
+// The name of a temp file that publishes a file named `dest_name`:
+// "<dest_name>.hpo-tmp.<UniqueName>". Only the tools make names of this form, so a temp
+// file can be told from a user's file, and only these are ever removed as stale temps.
+std::string TempFileName(std::string_view dest_name);
+// True for a name TempFileName made (also in its hidden form, with a leading '.').
+bool IsTempFileName(std::string_view name);
 
 // Writes `data` to `dest` atomically and durably. The temp file is created in `tmp_dir`
 // (which must be on the same file system as `dest`), or beside `dest` with a hidden
-// ".<name>.tmp.<unique>" name when `tmp_dir` is empty. Honours the umask, never follows a
+// "." + TempFileName name when `tmp_dir` is empty. Honours the umask, never follows a
 // symlink when creating the temp. Throws hpo::Error naming the path and the OS reason (for
 // instance a full disk); the destination is then untouched. With kNoReplace returns kExists
 // and leaves `dest` as it was when a file is already there.

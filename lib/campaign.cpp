@@ -98,6 +98,128 @@ fs::path CanonicalRoot(const fs::path& dir) {
     s.pop_back();
   return s;
 }
+
+// The campaign directory itself must not be a symlink (the tools refuse to follow one
+// anywhere in a campaign); the message names the real path to use instead.
+void RefuseSymlinkedRoot(const fs::path& root) {
+  struct stat st;
+  if (::lstat(root.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return;
+  boost::system::error_code ec;
+  fs::path real = fs::canonical(root, ec);
+  if (ec) {
+    throw UsageError(root.string() + ": is a symlink to " + fs::read_symlink(root, ec).string() +
+                     ", which does not exist; name a real directory as the campaign directory "
+                     "(hpo.output_dir)");
+  }
+  throw UsageError(root.string() + ": is a symlink; the tools use a campaign directory only by "
+                   "its real path: use the real path " + real.string() +
+                   " (as hpo.output_dir, or on the command line)");
+}
+
+// What a directory is to the tools. A campaign is a directory whose campaign.json is an
+// identity written by hpo-submit; the tools adopt only a directory that does not exist, is
+// empty, or holds nothing but the tools' own folders, empty (a creation interrupted before
+// campaign.json was written: folders are created first, campaign.json is the commit point,
+// see Create). Anything else is a user's directory, and is never written into.
+enum class DirKind { kMissing, kEmpty, kHalfCreated, kCampaign, kForeign };
+struct DirState {
+  DirKind kind;
+  std::string example;  // kForeign: an entry that is not the tools' ("notes.txt", "tmp/x")
+};
+
+bool IsIdentity(const nlohmann::json& j) {
+  return j.is_object() && j.contains("fingerprint") && j["fingerprint"].is_string();
+}
+
+std::optional<nlohmann::json> ReadIdentity(const Layout& layout) {
+  auto text = ReadFile(layout.identity_file(), 1 << 20);
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!IsIdentity(j)) return std::nullopt;
+  return j;
+}
+
+// The first entry of `dir` that a half-created campaign cannot hold: anything in a folder
+// except, in tmp/, the tools' temp files; "" when there is none.
+std::string ForeignEntryIn(const fs::path& dir, bool temps_allowed) {
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!(temps_allowed && IsTempFileName(name) && fs::is_regular_file(it->symlink_status())))
+      return dir.filename().string() + "/" + name;
+  }
+  if (ec) return dir.filename().string() + "/";
+  return "";
+}
+
+DirState Classify(const Layout& layout) {
+  const fs::path& root = layout.root();
+  struct stat st;
+  if (::lstat(root.c_str(), &st) != 0) {
+    if (errno == ENOENT) return {DirKind::kMissing, ""};
+    throw Error("failed to stat " + root.string() + ": " + ErrnoText(errno));
+  }
+  if (!S_ISDIR(st.st_mode))
+    throw UsageError(root.string() + ": exists and is not a directory; set hpo.output_dir to a "
+                     "directory that does not exist yet (hpo-submit creates it)");
+  bool has_identity = false;
+  try {
+    has_identity = ReadIdentity(layout).has_value();
+  } catch (const Error&) {
+    // (not a regular file, a symlink...: not an identity)
+  }
+  if (has_identity) return {DirKind::kCampaign, ""};
+  const auto& folders = Layout::FolderNames();
+  size_t entries = 0;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    ++entries;
+    std::string name = it->path().filename().string();
+    bool folder = std::find(folders.begin(), folders.end(), name) != folders.end() &&
+                  fs::is_directory(it->symlink_status());
+    if (!folder) return {DirKind::kForeign, name};
+    std::string inside = ForeignEntryIn(it->path(), it->path() == layout.tmp_dir());
+    if (!inside.empty()) return {DirKind::kForeign, inside};
+  }
+  if (ec) throw Error("failed to list " + root.string() + ": " + ec.message());
+  return {entries == 0 ? DirKind::kEmpty : DirKind::kHalfCreated, ""};
+}
+
+// What a second submission may not change without --force besides the space, seed and
+// method (the fingerprint): what is measured and how it is judged. Results recorded under
+// another metric, mode, command or trial environment are not comparable with new ones.
+// The rest (slurm resources and set-up, n_trials, max_concurrent_jobs, max_attempts,
+// leases) is how trials are run, and the newest submission's applies.
+std::vector<std::string> MeasuredChanges(const Config& frozen, const Config& next) {
+  std::vector<std::string> out;
+  auto quote = [](const std::string& s) { return "'" + s + "'"; };
+  if (frozen.hpo.metric != next.hpo.metric)
+    out.push_back("hpo.metric " + quote(frozen.hpo.metric) + " -> " + quote(next.hpo.metric));
+  if (frozen.hpo.mode != next.hpo.mode)
+    out.push_back(std::string("hpo.mode ") + (frozen.hpo.mode == Mode::kMin ? "min -> max" : "max -> min"));
+  if (frozen.trial.command != next.trial.command)
+    out.push_back("trial.command " + quote(frozen.trial.command_text) + " -> " +
+                  quote(next.trial.command_text));
+  auto a = frozen.trial.env, b = next.trial.env;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  if (a != b) out.push_back("trial.env");
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+nlohmann::json NewIdentity(const Config& config, const fs::path& workdir) {
+  return {{"fingerprint", config.Fingerprint()},
+          {"workdir", fs::absolute(workdir).string()},
+          {"created", NowSeconds()},
+          {"version", kVersion}};
+}
+
 }  // namespace
 
 Campaign::Campaign(Layout layout, Config config, fs::path workdir)
@@ -105,46 +227,106 @@ Campaign::Campaign(Layout layout, Config config, fs::path workdir)
 
 Campaign Campaign::Open(const fs::path& dir) {
   Layout layout(CanonicalRoot(dir));
+  const std::string root = layout.root().string();
+  RefuseSymlinkedRoot(layout.root());
+  // Nothing is created or written before the directory is known to be a campaign.
+  std::optional<nlohmann::json> identity;
+  try {
+    identity = ReadIdentity(layout);
+  } catch (const Error&) {
+    // (not a regular file, a symlink...: not an identity; Classify says what it is)
+  }
+  switch (identity ? DirKind::kCampaign : Classify(layout).kind) {
+    case DirKind::kCampaign:
+      break;
+    case DirKind::kMissing:
+      throw UsageError(root + ": not a campaign directory (it does not exist); hpo-submit "
+                              "creates it (hpo.output_dir), or check the path");
+    case DirKind::kHalfCreated:
+      throw UsageError(root + ": not a campaign directory yet: its creation by hpo-submit was "
+                              "interrupted; run hpo-submit again");
+    case DirKind::kEmpty:
+    case DirKind::kForeign:
+      throw UsageError(root + ": not a campaign directory (no campaign.json written by "
+                              "hpo-submit); the tools work only in a directory hpo-submit "
+                              "created: check the path");
+  }
   auto text = ReadFile(layout.config_file(), 1 << 20);
   if (!text)
-    throw UsageError(dir.string() + ": not a campaign directory (no campaign.yaml); create it "
-                                    "with hpo-submit, or check the path");
+    throw UsageError(root + ": the campaign's creation was interrupted before its config was "
+                            "frozen (no campaign.yaml); run hpo-submit again to finish it");
   Config config = ParseConfig(*text, layout.config_file().string());
   fs::path workdir = layout.root();
-  if (auto id = ReadFile(layout.identity_file(), 1 << 20)) {
-    auto j = nlohmann::json::parse(*id, nullptr, false);
-    if (j.is_object() && j.contains("workdir") && j["workdir"].is_string())
-      workdir = j["workdir"].get<std::string>();
-  }
+  if (identity->contains("workdir") && (*identity)["workdir"].is_string())
+    workdir = (*identity)["workdir"].get<std::string>();
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
   return Campaign(std::move(layout), std::move(config), std::move(workdir));
 }
 
+// Creating a campaign: the folders first, then campaign.json (published without replacing:
+// the commit point; of two concurrent submissions exactly one writes it), then campaign.yaml
+// (also without replacing: the first one written is the frozen config, and every other
+// submission is compared with it). A crash before campaign.json leaves only the tools' own
+// empty folders, which the next hpo-submit adopts (Classify: half-created); a crash between
+// the two files leaves an identity without a config, which Open refuses and the next
+// hpo-submit completes. No temp directory and rename: that cannot work for "." or a mount
+// point, and would leave hidden folders beside the campaign after a crash.
 Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::path& workdir,
                           Force force) {
   Layout layout(CanonicalRoot(dir));
+  const std::string root = layout.root().string();
+  RefuseSymlinkedRoot(layout.root());
+  DirState state = Classify(layout);
+  if (state.kind == DirKind::kForeign)
+    throw UsageError(root + ": not empty and not a campaign (it holds '" + state.example +
+                     "' and no campaign.json); the tools never write into a directory they did "
+                     "not create: set hpo.output_dir to a new or empty directory, e.g. " +
+                     (layout.root() / "hpo_results").string());
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
-  nlohmann::json identity = {{"fingerprint", config.Fingerprint()},
-                             {"workdir", fs::absolute(workdir).string()},
-                             {"created", NowSeconds()},
-                             {"version", kVersion}};
-  Publish mode = force == Force::kYes ? Publish::kReplace : Publish::kNoReplace;
-  if (WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", mode, layout.tmp_dir()) ==
-      Outcome::kExists) {
-    auto text = ReadFile(layout.identity_file(), 1 << 20);
-    auto old = nlohmann::json::parse(text.value_or(""), nullptr, false);
-    if (!old.is_object() || old.value("fingerprint", "") != config.Fingerprint()) {
-      throw UsageError(
-          layout.root().string() + ": this campaign was created with another space, seed or "
-          "method (frozen in " + layout.config_file().string() + "); use another "
-          "hpo.output_dir, or pass --force to add these trials anyway");
-    }
+  const nlohmann::json identity = NewIdentity(config, workdir);
+  bool created = state.kind != DirKind::kCampaign &&
+                 WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n",
+                                 Publish::kNoReplace, layout.tmp_dir()) == Outcome::kDone;
+  bool same_space = true;
+  if (!created) {
+    auto old = ReadIdentity(layout);
+    same_space = old && (*old)["fingerprint"] == config.Fingerprint();
+    if (!same_space && force == Force::kNo)
+      throw UsageError(root + ": this campaign was created with another space, seed or method "
+                       "(frozen in " + layout.config_file().string() + "); use another "
+                       "hpo.output_dir, or pass --force to add these trials anyway");
   }
-  // Same space, seed and method: the rest (slurm settings, concurrency, command) may change
-  // between submissions, and the newest applies to what is submitted next.
-  WriteFileAtomic(layout.config_file(), config.text, Publish::kReplace, layout.tmp_dir());
-  Campaign c = Open(layout.root());
-  return c;
+  auto frozen = ReadFile(layout.config_file(), 1 << 20);
+  if (!frozen) {
+    // A new campaign, or one whose creation stopped before its config was frozen (no trial
+    // can have been recorded yet).
+    if (WriteFileAtomic(layout.config_file(), config.text, Publish::kNoReplace, layout.tmp_dir()) ==
+        Outcome::kDone) {
+      if (!same_space)
+        WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+      return Open(layout.root());
+    }
+    frozen = ReadFile(layout.config_file(), 1 << 20);  // another submission froze it first
+    if (!frozen) throw Error(layout.config_file().string() + ": vanished while being read");
+  }
+  if (*frozen != config.text) {
+    std::vector<std::string> changes =
+        MeasuredChanges(ParseConfig(*frozen, layout.config_file().string()), config);
+    if (!changes.empty() && force == Force::kNo)
+      throw UsageError(root + ": this config changes what the campaign measures (" +
+                       Joined(changes) + ", frozen in " + layout.config_file().string() +
+                       "); results recorded so far would not be comparable: use another "
+                       "hpo.output_dir, or pass --force to change it (earlier results stay "
+                       "counted; those without the new metric are listed without a value)");
+    if (!same_space)
+      WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+    // Nothing that is measured changed (or --force): the newest settings apply to what is
+    // submitted next.
+    WriteFileAtomic(layout.config_file(), config.text, Publish::kReplace, layout.tmp_dir());
+  } else if (!same_space) {
+    WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+  }
+  return Open(layout.root());
 }
 
 bool Campaign::AddPending(TrialId id, const nlohmann::json& trial_config) {

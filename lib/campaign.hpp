@@ -24,7 +24,8 @@ namespace hpo {
 
 using Record = nlohmann::json;
 
-// Whether an existing campaign may take a config with another space, seed or method.
+// Whether an existing campaign may take a config with another space, seed or method, or
+// one that changes what is measured (metric, mode, trial command or environment).
 enum class Force { kNo, kYes };
 
 // Largest trial record read (a config with huge values is refused, never half-read).
@@ -35,12 +36,19 @@ double NowSeconds();
 
 class Campaign {
  public:
-  // Opens the campaign at `dir` (reads its frozen config). Throws if `dir` is not a campaign.
+  // Opens the campaign at `dir` (reads its frozen config). Throws a usage Error, writing
+  // nothing, when `dir` is not a campaign (its campaign.json is not an identity hpo-submit
+  // wrote), its creation was interrupted, or it is a symlink (naming the real path).
   static Campaign Open(const fs::path& dir);
 
   // Creates the campaign for `config` at `dir` (usually config.hpo.output_dir), freezing the
-  // config and `workdir` (where trial commands run). If it exists already, opens it and
-  // refuses (unless `force`) a config whose space, seed or method differ from the frozen one.
+  // config and `workdir` (where trial commands run). Only a directory that does not exist,
+  // is empty, or holds nothing but the tools' own empty folders (a creation that was
+  // interrupted) becomes a campaign; any other directory that is not a campaign is refused
+  // with a usage Error, `force` or not, and nothing is written into it. If it is a campaign
+  // already, opens it and refuses (unless `force`) a config whose space, seed or method, or
+  // whose metric, mode, trial command or trial environment differ from the frozen one; other
+  // settings (slurm, n_trials, max_concurrent_jobs, ...) are taken from `config`.
   static Campaign Create(const Config& config, const fs::path& dir, const fs::path& workdir,
                          Force force);
 

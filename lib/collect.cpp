@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -429,7 +430,7 @@ std::optional<TrialRow> RowFromIndexLine(std::string_view line, const IndexForma
   auto attempt = JsonInteger(c[4]);
   r.metric = JsonNumber(c[2]);
   if (!id || *id < 0 || c[0] != f[0] || c[1] != StateName(TrialState::kFinished) || !attempt ||
-      *attempt < INT_MIN || *attempt > INT_MAX || !r.metric)
+      *attempt < INT_MIN || *attempt > INT_MAX || (!r.metric && !c[2].empty()))
     return std::nullopt;
   r.id = *id;
   r.attempt = static_cast<int>(*attempt);
@@ -490,10 +491,15 @@ Segments ListSegments(const Layout& L) {
 // The finished trials as lines of the results index, one per trial, in id order. A collect
 // needs of each only the id, the metric and its results.csv line, all in the line: it
 // builds no row for them.
+// The metric of a finished trial whose record has none (recorded before the campaign's
+// metric was changed with --force, or edited by hand): it is counted and listed, never
+// dropped, but cannot be the best.
+constexpr double kNoMetric = std::numeric_limits<double>::quiet_NaN();
+
 struct FinishedLines {
   struct Line {
     TrialId id;
-    double metric;
+    double metric;  // kNoMetric (NaN) when the record has none
     std::string_view text;  // without the newline; "" for a trial not in the index
     size_t csv_at;          // where its results.csv line starts in `text`
   };
@@ -519,7 +525,8 @@ std::optional<FinishedLines::Line> LineHead(std::string_view text) {
     return std::nullopt;
   std::string_view id_text = text.substr(0, text.find('\t'));
   auto id = JsonInteger(id_text);
-  auto metric = JsonNumber(text.substr(b + 1, c - b - 1));
+  std::string_view metric_text = text.substr(b + 1, c - b - 1);
+  auto metric = metric_text.empty() ? std::optional<double>(kNoMetric) : JsonNumber(metric_text);
   if (!id || *id < 0 || !metric || text.substr(csv, a - csv) != id_text) return std::nullopt;
   return FinishedLines::Line{*id, *metric, text, csv};
 }
@@ -600,6 +607,7 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
     };
     std::vector<Head> heads;  // the parsed files, in id order
     std::vector<std::string> warnings;
+    size_t without_metric = 0;  // finished records without a numeric metric
   };
   // Files are opened relative to results/, which spares the kernel a path walk per file.
   int results_fd = todo.empty() ? -1
@@ -634,12 +642,8 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
         part.warnings.push_back(std::string("skipping unreadable result: ") + e.what());
         continue;
       }
-      if (!row->metric) {
-        part.warnings.push_back(L.trial_file(TrialState::kFinished, id).string() +
-                                " has no numeric \"" + metric + "\"; skipped");
-        continue;
-      }
-      part.heads.push_back({id, *row->metric, AppendIndexLine(part.index, *row, format)});
+      if (!row->metric) ++part.without_metric;
+      part.heads.push_back({id, row->metric.value_or(kNoMetric), AppendIndexLine(part.index, *row, format)});
     }
   };
   Part parts[2];
@@ -652,6 +656,10 @@ FinishedLines ScanFinishedLines(const Campaign& campaign) {
   }
   if (results_fd >= 0) ::close(results_fd);
   size_t n_indexed = out.lines.size();
+  if (size_t n = parts[0].without_metric + parts[1].without_metric)
+    Warning(std::to_string(n) + " finished trial(s) in " + L.state_dir(TrialState::kFinished).string() +
+            " have no numeric \"" + metric + "\" (recorded before hpo.metric changed?): counted "
+            "as finished, without a value");
   for (auto& part : parts) {
     for (const auto& w : part.warnings) Warning(w);
     if (part.heads.empty()) continue;
@@ -815,6 +823,27 @@ double InodeChangeAge(const fs::path& p, double now) {
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) return -1;
   return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
+}
+
+// Temp files of writers killed mid-write are never read; those older than a day are
+// dropped (a write takes milliseconds, so nothing alive is that old), and so are retry
+// claims left by a retry that died. Only files of the tools' own names (IsTempFileName,
+// IsRetryClaimName) are ever removed: anything else in tmp/, a user's file or folder, is
+// left alone, and a file that cannot be removed is reported, never fatal.
+void RemoveStaleTemps(const Layout& L, double now) {
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(L.tmp_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!IsTempFileName(name) && !IsRetryClaimName(name)) continue;
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (FileAge(it->path(), now) <= 86400) continue;
+    try {
+      RemoveFile(it->path());
+    } catch (const Error& e) {
+      Warning(std::string("could not remove a stale temp file: ") + e.what());
+    }
+  }
 }
 
 // Publishes `text` unless the file already holds exactly it: a collect with nothing new
@@ -1023,15 +1052,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     }
   }
 
-  // Temp files of writers killed mid-write are never read; drop those older than a day (a
-  // write takes milliseconds, so nothing alive is that old).
-  {
-    boost::system::error_code ec;
-    for (fs::directory_iterator it(L.tmp_dir(), ec), end; !ec && it != end; it.increment(ec)) {
-      double age = FileAge(it->path(), now);
-      if (age > 86400 && !fs::is_symlink(it->path())) RemoveFile(it->path());
-    }
-  }
+  RemoveStaleTemps(L, now);
 
   // 2. Scan. Finished trials stay index lines: only the best one becomes a row.
   auto listed = ListOthers(campaign);
@@ -1047,7 +1068,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   };
   const FinishedLines::Line* best_line = nullptr;
   for (const auto& l : finished.lines)
-    if (better(l.metric, l.id)) {
+    if (!std::isnan(l.metric) && better(l.metric, l.id)) {
       sum.best_metric = l.metric;
       sum.best_id = l.id;
       best_line = &l;

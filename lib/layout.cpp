@@ -1,6 +1,9 @@
 #include "layout.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "atomic_file.hpp"
 
 namespace hpo {
 namespace {
@@ -86,21 +89,59 @@ std::optional<std::string> ParseSubmissionRecordName(std::string_view name) {
 }
 
 std::vector<fs::path> Layout::Folders() const {
-  return {root_,
-          tmp_dir(),
-          state_dir(TrialState::kPending),
-          state_dir(TrialState::kRunning),
-          state_dir(TrialState::kFinished),
-          state_dir(TrialState::kFailed),
-          trials_dir(),
-          slurm_dir(),
-          index_dir()};
+  std::vector<fs::path> out = {root_};
+  for (const auto& name : FolderNames()) out.push_back(root_ / name);
+  return out;
+}
+
+const std::vector<std::string>& Layout::FolderNames() {
+  static const Layout L("");
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const fs::path& p : {L.tmp_dir(), L.state_dir(TrialState::kPending),
+                              L.state_dir(TrialState::kRunning), L.state_dir(TrialState::kFinished),
+                              L.state_dir(TrialState::kFailed), L.trials_dir(), L.slurm_dir(),
+                              L.index_dir()})
+      out.push_back(p.filename().string());
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& Layout::OwnFileNames() {
+  static const Layout L("");
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const fs::path& p : {L.config_file(), L.identity_file(), L.final_results(),
+                              L.best_config(), L.results_csv(), L.makefile()})
+      out.push_back(p.filename().string());
+    return out;
+  }();
+  return names;
+}
+
+std::optional<std::string> OwnEntryOf(const fs::path& root, const fs::path& path) {
+  fs::path rel = path.lexically_relative(root);
+  if (rel.empty() || rel == "." || *rel.begin() == "..") return std::nullopt;
+  std::string first = rel.begin()->string();
+  const auto& folders = Layout::FolderNames();
+  const auto& files = Layout::OwnFileNames();
+  if (std::find(folders.begin(), folders.end(), first) != folders.end()) return first;
+  if (rel == first && std::find(files.begin(), files.end(), first) != files.end()) return first;
+  return std::nullopt;
+}
+
+bool IsRetryClaimName(std::string_view name) {
+  constexpr std::string_view kRetry = "retry.";
+  return name.substr(0, kRetry.size()) == kRetry &&
+         ParseTrialFileName(name.substr(std::min(name.size(), kRetry.size())));
 }
 
 namespace {
 bool SegmentName(std::string_view name, std::string_view ext) {
   return name.size() > 4 + ext.size() && name.substr(0, 4) == "seg." &&
-         name.substr(name.size() - ext.size()) == ext;
+         name.substr(name.size() - ext.size()) == ext &&
+         IsUniqueName(name.substr(4, name.size() - 4 - ext.size()));
 }
 }  // namespace
 

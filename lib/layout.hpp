@@ -91,13 +91,29 @@ class Layout {
   // Every folder a campaign needs, created by Campaign::Create.
   std::vector<fs::path> Folders() const;
 
+  // The names of the entries the tools own in a campaign directory: its folders (state
+  // folders, tmp/, trials/, slurm/, .index/) and the files they write there (campaign.yaml,
+  // campaign.json, final_results.json, best_config.json, results.csv, Makefile). Not
+  // report.html: the page is the user's to place.
+  static const std::vector<std::string>& FolderNames();
+  static const std::vector<std::string>& OwnFileNames();
+
  private:
   fs::path root_;
 };
 
-// True for the name of an index segment ("seg.<unique>.tsv").
+// The entry of the campaign at `root` that `path` is or lies inside, when it is one of the
+// tools' own (Layout::FolderNames, Layout::OwnFileNames): "results", "campaign.yaml", ...;
+// nullopt otherwise. Both paths must be absolute and canonical (no symlinks, "." or ".."):
+// the comparison is by name.
+std::optional<std::string> OwnEntryOf(const fs::path& root, const fs::path& path);
+
+// True for the name of a retry claim ("retry.trial_<i>.json", see Layout::retry_claim).
+bool IsRetryClaimName(std::string_view name);
+
+// True for the name of an index segment ("seg.<UniqueName>.tsv").
 bool IsIndexSegmentName(std::string_view name);
-// True for the name of a segment in the earlier JSON-lines format ("seg.<unique>.jsonl"),
+// True for the name of a segment in the earlier JSON-lines format ("seg.<UniqueName>.jsonl"),
 // which is no longer read and is removed when the index is merged.
 bool IsOldIndexSegmentName(std::string_view name);
 

@@ -296,6 +296,27 @@ TEST_CASE("UniqueName never repeats and is a single path component") {
   CHECK(names.size() == 10000);
 }
 
+TEST_CASE("temp files carry a name only the tools make") {
+  for (int i = 0; i < 100; ++i) CHECK(hpo::IsUniqueName(hpo::UniqueName()));
+  for (const char* dest : {"trial_0.json", "campaign.json", "results.csv", "x", ".hidden", "a.hpo-tmp.b"}) {
+    CAPTURE(dest);
+    CHECK(hpo::IsTempFileName(hpo::TempFileName(dest)));
+    CHECK(hpo::IsTempFileName("." + hpo::TempFileName(dest)));  // the form beside the file
+  }
+  for (const char* other : {"notes.txt", "trial_0.json", "trial_0.json.tmp.123", "x.hpo-tmp.",
+                            "x.hpo-tmp.h.1.2", "x.hpo-tmp.h.1.2.xyz", "x.hpo-tmp.h.a.2.f",
+                            "x.hpo-tmp.h.1.2.abcdef01234", ".hpo-tmp.h.1.2.f", "..hpo-tmp.h.1.2.f",
+                            "retry.trial_3.json", "old", ""}) {
+    CAPTURE(other);
+    CHECK_FALSE(hpo::IsTempFileName(other));
+  }
+  // What a failed publication would leave is of that form.
+  t::ScratchDir dir;
+  fs::create_directory(dir / "tmp");
+  hpo::WriteFileAtomic(dir / "out.json", "{}", Publish::kReplace, dir / "tmp");
+  CHECK(t::ListDir(dir / "tmp").empty());
+}
+
 TEST_CASE("SyncDirectory names a missing directory") {
   t::ScratchDir dir;
   CHECK_NOTHROW(hpo::SyncDirectory(dir.path()));

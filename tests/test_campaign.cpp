@@ -4,6 +4,7 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,19 @@ std::string ErrorOf(const std::function<void()>& f, hpo::ErrorKind* kind = nullp
     return e.what();
   }
   return "";
+}
+
+// Every entry under `dir` (recursively), with a file's content or "<dir>", "<link>".
+std::map<std::string, std::string> Snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(dir)) return out;
+  for (fs::recursive_directory_iterator it(dir), end; it != end; ++it) {
+    std::string rel = it->path().lexically_relative(dir).string();
+    if (fs::is_symlink(it->symlink_status())) out[rel] = "<link>";
+    else if (fs::is_directory(it->status())) out[rel] = "<dir>";
+    else out[rel] = t::ReadText(it->path());
+  }
+  return out;
 }
 
 }  // namespace
@@ -297,6 +311,168 @@ TEST_CASE("a result is never overwritten by a move into results") {
   CHECK(c.Move(3, TrialState::kRunning, TrialState::kFailed) == hpo::Outcome::kDone);
   CHECK(c.Read(TrialState::kFailed, 3).value()["v"] == "new");
   CHECK(c.Move(3, TrialState::kRunning, TrialState::kFailed) == hpo::Outcome::kMissing);
+}
+
+TEST_CASE("a campaign is created only in a new, empty or half-created directory, never over other files") {
+  struct Case {
+    const char* what;
+    std::vector<std::pair<std::string, std::string>> files;  // name -> text ("/" ending: a folder)
+    bool created;
+  };
+  const Case cases[] = {
+      {"a missing directory", {}, true},
+      {"an empty directory", {{"", ""}}, true},
+      {"the tools' own folders, empty (creation interrupted)",
+       {{"tmp/", ""}, {"pending/", ""}, {"results/", ""}, {".index/", ""}}, true},
+      {"a user's file", {{"notes.txt", "mine"}}, false},
+      {"a user's hidden file", {{".bashrc", "mine"}}, false},
+      {"a user's folder", {{"src/", ""}}, false},
+      {"a results folder with a record", {{"results/trial_0.json", "{\"my\":1}"}}, false},
+      {"a tmp folder with a user's file", {{"tmp/notes.txt", "x"}}, false},
+      {"a campaign.yaml alone", {{"campaign.yaml", "space: {}\n"}}, false},
+      {"a campaign.json that is not an identity", {{"campaign.json", "{\"my\":1}"}}, false},
+  };
+  for (const auto& k : cases) {
+    CAPTURE(k.what);
+    t::ScratchDir dir;
+    fs::path camp = dir / "p";
+    for (const auto& [name, text] : k.files) {
+      if (name.empty() || name.back() == '/') fs::create_directories(camp / name);
+      else {
+        fs::create_directories((camp / name).parent_path());
+        t::WriteText(camp / name, text);
+      }
+    }
+    auto before = Snapshot(camp);
+    hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+    std::string message = ErrorOf(
+        [&] { Campaign::Create(Cfg(ConfigText()), camp, dir.path(), Force::kNo); }, &kind);
+    if (k.created) {
+      CHECK(message == "");
+      CHECK(fs::exists(camp / "campaign.json"));
+      CHECK_NOTHROW(Campaign::Open(camp));
+    } else {
+      CHECK(kind == hpo::ErrorKind::kUsage);
+      CHECK(message.find(camp.string()) != std::string::npos);
+      CHECK(message.find("not empty and not a campaign") != std::string::npos);
+      CHECK(message.find("hpo.output_dir") != std::string::npos);  // says what to change
+      CHECK(Snapshot(camp) == before);                             // nothing written or removed
+      // --force is about the config of a campaign, never about adopting a foreign folder.
+      CHECK(ErrorOf([&] { Campaign::Create(Cfg(ConfigText()), camp, dir.path(), Force::kYes); }) != "");
+      CHECK(Snapshot(camp) == before);
+    }
+  }
+}
+
+TEST_CASE("every tool's Open refuses a directory that is not a campaign and writes nothing into it") {
+  t::ScratchDir dir;
+  struct Case {
+    const char* what;
+    std::vector<std::pair<std::string, std::string>> files;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"an empty directory", {}, "not a campaign directory"},
+      {"a user's folder", {{"notes.txt", "mine"}}, "not a campaign directory"},
+      {"a campaign.yaml alone", {{"campaign.yaml", ConfigText()}}, "not a campaign directory"},
+      {"a campaign.json that is not an identity",
+       {{"campaign.yaml", ConfigText()}, {"campaign.json", "[1]"}}, "not a campaign directory"},
+  };
+  int n = 0;
+  for (const auto& k : cases) {
+    CAPTURE(k.what);
+    fs::path d = dir / ("d" + std::to_string(n++));
+    fs::create_directories(d);
+    for (const auto& [name, text] : k.files) t::WriteText(d / name, text);
+    auto before = Snapshot(d);
+    hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+    std::string message = ErrorOf([&] { Campaign::Open(d); }, &kind);
+    CHECK(kind == hpo::ErrorKind::kUsage);
+    CHECK(message.find(d.string()) != std::string::npos);
+    CHECK(message.find(k.says) != std::string::npos);
+    CHECK(Snapshot(d) == before);
+  }
+}
+
+TEST_CASE("a campaign whose creation was interrupted is completed by the next Create") {
+  t::ScratchDir dir;
+  fs::path camp = dir / "camp";
+  // Killed after the identity, before the frozen config: Open says to run hpo-submit again,
+  // and Create finishes the campaign.
+  Campaign::Create(Cfg(ConfigText()), camp, dir.path(), Force::kNo);
+  fs::remove(camp / "campaign.yaml");
+  hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+  std::string message = ErrorOf([&] { Campaign::Open(camp); }, &kind);
+  CHECK(kind == hpo::ErrorKind::kUsage);
+  CHECK(message.find("hpo-submit again") != std::string::npos);
+  Campaign c = Campaign::Create(Cfg(ConfigText()), camp, dir.path(), Force::kNo);
+  CHECK(t::ReadText(camp / "campaign.yaml") == ConfigText());
+  // Killed while creating the folders, a temp file of the identity left in tmp/.
+  fs::path half = dir / "half";
+  fs::create_directories(half / "tmp");
+  fs::create_directories(half / "pending");
+  t::WriteText(half / "tmp" / hpo::TempFileName("campaign.json"), "{");
+  CHECK_NOTHROW(Campaign::Create(Cfg(ConfigText()), half, dir.path(), Force::kNo));
+  CHECK_NOTHROW(Campaign::Open(half));
+}
+
+TEST_CASE("a second Create that changes what is measured is refused without --force") {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string s = ConfigText();
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  const std::pair<std::string, std::string> changes[] = {
+      {"hpo.metric", with("hpo:\n", "hpo:\n  metric: accuracy\n")},
+      {"hpo.mode", with("hpo:\n", "hpo:\n  mode: max\n")},
+      {"trial.command", with("train.py", "train2.py")},
+      {"trial.env", with("trial:\n", "trial:\n  env: {DATASET: cifar100}\n")},
+  };
+  for (const auto& [key, other] : changes) {
+    CAPTURE(key);
+    t::ScratchDir dir;
+    std::string original = ConfigText();
+    Campaign::Create(Cfg(original), dir / "camp", dir.path(), Force::kNo);
+    hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+    std::string message =
+        ErrorOf([&] { Campaign::Create(Cfg(other), dir / "camp", dir.path(), Force::kNo); }, &kind);
+    CHECK(kind == hpo::ErrorKind::kUsage);
+    CHECK(message.find(key) != std::string::npos);
+    CHECK(message.find("--force") != std::string::npos);
+    CHECK(t::ReadText(dir / "camp" / "campaign.yaml") == original);
+    // --force takes it, and from then on it is the campaign's.
+    Campaign c = Campaign::Create(Cfg(other), dir / "camp", dir.path(), Force::kYes);
+    CHECK(t::ReadText(dir / "camp" / "campaign.yaml") == other);
+    CHECK_NOTHROW(Campaign::Create(Cfg(other), dir / "camp", dir.path(), Force::kNo));
+  }
+}
+
+TEST_CASE("settings that do not change what is measured may change between submissions") {
+  t::ScratchDir dir;
+  Campaign::Create(Cfg(ConfigText()), dir / "camp", dir.path(), Force::kNo);
+  std::string other = ConfigText() +
+                      "  n_trials: 99\n  max_attempts: 3\nslurm:\n  partition: gpu\n  mem: 64G\n"
+                      "  env_setup: module load cuda\n";
+  Campaign c = Campaign::Create(Cfg(other), dir / "camp", dir.path(), Force::kNo);
+  CHECK(c.config().hpo.n_trials == 99);
+  CHECK(c.config().slurm.partition == "gpu");
+  CHECK(t::ReadText(dir / "camp" / "campaign.yaml") == other);
+}
+
+TEST_CASE("a symlinked campaign directory is refused naming the real path to use") {
+  t::ScratchDir dir;
+  fs::create_directories(dir / "real");
+  fs::create_symlink(dir / "real", dir / "link");
+  hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+  std::string message = ErrorOf(
+      [&] { Campaign::Create(Cfg(ConfigText()), dir / "link", dir.path(), Force::kNo); }, &kind);
+  CHECK(message.find("symlink") != std::string::npos);
+  CHECK(message.find("use the real path " + fs::canonical(dir / "real").string()) != std::string::npos);
+  CHECK(kind == hpo::ErrorKind::kUsage);
+  CHECK(t::ListDir(dir / "real").empty());
+  Campaign::Create(Cfg(ConfigText()), dir / "real", dir.path(), Force::kNo);
+  message = ErrorOf([&] { Campaign::Open(dir / "link"); });
+  CHECK(message.find("use the real path " + fs::canonical(dir / "real").string()) != std::string::npos);
 }
 
 TEST_SUITE_END();

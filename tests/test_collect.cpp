@@ -385,7 +385,9 @@ TEST_CASE("a result read the fast way and the same result read by nlohmann give 
       t::WriteText(c.layout().trial_file(TrialState::kFinished, static_cast<TrialId>(i)),
                    records[i] + (slow ? std::string(70000, ' ') : "") + "\n");
     hpo::CollectSummary s = Run(c);
-    CHECK(s.counts[TrialState::kFinished] == 3);  // 0 and 1 (metric 0.0) and 2; the others are skipped
+    // 0 and 1 (metric 0.0) and 2; 4 and 5 (a string metric) counted without a value; 3 and 6
+    // are unreadable.
+    CHECK(s.counts[TrialState::kFinished] == 5);
     CHECK(s.best_id == 0);
     outputs[slow] = t::ReadText(c.layout().results_csv()) + t::ReadText(c.layout().best_config());
     Run(c);  // through the index
@@ -394,6 +396,8 @@ TEST_CASE("a result read the fast way and the same result read by nlohmann give 
   CHECK(outputs[0] == outputs[1]);
   CHECK(outputs[0].find("\n0,finished,0.0,") != std::string::npos);
   CHECK(outputs[0].find("\n1,finished,0.0,") != std::string::npos);  // not -0.0
+  CHECK(outputs[0].find("\n4,finished,,") != std::string::npos);
+  CHECK(outputs[0].find("\n5,finished,,") != std::string::npos);
 }
 
 TEST_CASE("index segments of another format or another space are ignored and removed") {
@@ -406,11 +410,11 @@ TEST_CASE("index segments of another format or another space are ignored and rem
   std::string good = t::ReadText(Segments(c)[0]);
   // A segment of the earlier JSON-lines format, one written for another space (the header
   // differs) claiming a better trial 0, and one that is not a segment at all.
-  t::WriteText(c.layout().index_dir() / "seg.old.jsonl", "{\"trial_id\":0,\"m\":-1}\n");
+  t::WriteText(c.layout().index_dir() / "seg.vm.1.2.a.jsonl", "{\"trial_id\":0,\"m\":-1}\n");
   std::string other = good;
   other.replace(other.find(",lr,"), 4, ",lr2,");
   other.replace(other.find("0,finished,1.0,"), 15, "0,finished,-1.0,");
-  t::WriteText(c.layout().index_dir() / "seg.other.tsv", other);
+  t::WriteText(c.layout().index_dir() / "seg.vm.1.3.a.tsv", other);
   t::WriteText(c.layout().index_dir() / "notes.txt", "mine");
   hpo::CollectSummary s = Run(c);
   CHECK(s.best_id == 0);
@@ -420,8 +424,8 @@ TEST_CASE("index segments of another format or another space are ignored and rem
   std::vector<std::string> names = t::ListDir(c.layout().index_dir());
   CHECK(names.size() == 2);
   CHECK(std::count(names.begin(), names.end(), "notes.txt") == 1);
-  CHECK(std::count(names.begin(), names.end(), "seg.old.jsonl") == 0);
-  CHECK(std::count(names.begin(), names.end(), "seg.other.tsv") == 0);
+  CHECK(std::count(names.begin(), names.end(), "seg.vm.1.2.a.jsonl") == 0);
+  CHECK(std::count(names.begin(), names.end(), "seg.vm.1.3.a.tsv") == 0);
 }
 
 TEST_CASE("an index segment cut short or damaged is ignored, and its files are read again") {
@@ -798,6 +802,63 @@ TEST_CASE("hpo-collect prints the summary and writes the outputs") {
       t::RunProgram({t::ToolPath("hpo-collect").string(), (dir / "nope").string()}, dir.path());
   CHECK(none.exit_code == 2);
   CHECK(none.err.rfind("hpo-collect: error: " + (dir / "nope").string(), 0) == 0);
+}
+
+TEST_CASE("collect removes only its own old temp files from tmp/, never a user's file or a folder") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  const fs::path tmp = c.layout().tmp_dir();
+  fs::path own_old = tmp / hpo::TempFileName("trial_3.json");
+  fs::path own_new = tmp / hpo::TempFileName("results.csv");
+  fs::path claim_old = c.layout().retry_claim(4);
+  fs::path user_file = tmp / "notes.txt", user_dir = tmp / "old", user_in_dir = tmp / "old" / "x";
+  fs::create_directories(user_dir);
+  for (const auto& p : {own_old, own_new, claim_old, user_file, user_in_dir}) t::WriteText(p, "x");
+  for (const auto& p : {own_old, claim_old, user_file, user_in_dir, user_dir}) Age(p, 3 * 86400);
+  hpo::CollectSummary s;
+  CHECK_NOTHROW(s = Run(c));  // an old folder in tmp/ does not stop the collect
+  CHECK(s.counts[TrialState::kFinished] == 1);
+  CHECK_FALSE(fs::exists(own_old));
+  CHECK_FALSE(fs::exists(claim_old));
+  CHECK(fs::exists(own_new));  // young: a write may be in flight
+  CHECK(t::ReadText(user_file) == "x");
+  CHECK(t::ReadText(user_in_dir) == "x");
+}
+
+TEST_CASE("a finished result without the campaign's metric is counted and listed, never dropped") {
+  t::ScratchDir dir;
+  Campaign c = Make(dir);
+  Finished(c, 0, 0.5);
+  Finished(c, 1, 0.25);
+  // Trial 2 finished under an earlier metric (the campaign's metric was changed with --force).
+  Record r = c.Read(TrialState::kFinished, 1).value();
+  r["trial_id"] = 2;
+  r.erase("error");
+  r["loss"] = 0.1;
+  c.Write(TrialState::kFinished, 2, r);
+  for (int round = 0; round < 2; ++round) {  // parsed, then from the index
+    CAPTURE(round);
+    hpo::CollectSummary s = Run(c);
+    CHECK(s.counts[TrialState::kFinished] == 3);
+    CHECK(s.n_trials == 3);
+    CHECK(s.best_id == 1);
+    std::string csv = t::ReadText(c.layout().results_csv());
+    CHECK(csv.find("\n2,finished,,") != std::string::npos);
+    json final_results = json::parse(t::ReadText(c.layout().final_results()));
+    CHECK(final_results["counts"]["finished"] == 3);
+    std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[2].state == TrialState::kFinished);
+    CHECK_FALSE(rows[2].metric);
+  }
+  // Only trials without the metric: counted, no best.
+  t::ScratchDir dir2;
+  Campaign c2 = Make(dir2);
+  c2.Write(TrialState::kFinished, 0, r);
+  hpo::CollectSummary s2 = Run(c2);
+  CHECK(s2.counts[TrialState::kFinished] == 1);
+  CHECK_FALSE(s2.best_id);
 }
 
 TEST_SUITE_END();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "atomic_file.hpp"
 #include "layout.hpp"
 
 namespace {
@@ -155,7 +156,7 @@ TEST_CASE("every trial file name parses back from its full path") {
 
 TEST_CASE("index segment names are told from everything else in .index/") {
   hpo::Layout L("/c");
-  for (const std::string unique : {"vm.12.0.ab12", "x"}) {
+  for (const std::string unique : {std::string("vm.12.0.ab12"), hpo::UniqueName()}) {
     std::string name = L.index_segment(unique).filename().string();
     CHECK(L.index_segment(unique).parent_path() == L.index_dir());
     CHECK(hpo::IsIndexSegmentName(name));
@@ -163,10 +164,49 @@ TEST_CASE("index segment names are told from everything else in .index/") {
   }
   CHECK(hpo::IsOldIndexSegmentName("seg.vm.1.2.3.jsonl"));
   CHECK_FALSE(hpo::IsIndexSegmentName("seg.vm.1.2.3.jsonl"));
-  for (const char* other : {"seg..tsv", "seg.tsv", "segx.tsv", "seg.a.tsv.tmp", "notes.txt", "", ".tsv"}) {
+  // Only names the tools make: a user's "seg.x.tsv" is neither read nor removed.
+  for (const char* other : {"seg..tsv", "seg.tsv", "segx.tsv", "seg.a.tsv.tmp", "notes.txt", "", ".tsv",
+                            "seg.x.tsv", "seg.other.tsv", "seg.old.jsonl", "seg.vm.1.2.xyz.tsv"}) {
     INFO("name: " << other);
     CHECK_FALSE(hpo::IsIndexSegmentName(other));
     CHECK_FALSE(hpo::IsOldIndexSegmentName(other));
+  }
+}
+
+TEST_CASE("the tools' own entries of a campaign are told from a user's, by canonical path") {
+  const fs::path root = "/c/camp";
+  struct Case {
+    const char* path;
+    const char* entry;  // "" = not the tools'
+  };
+  const Case cases[] = {
+      {"/c/camp/results/trial_0.json", "results"}, {"/c/camp/results", "results"},
+      {"/c/camp/pending/x.html", "pending"},       {"/c/camp/running/a/b", "running"},
+      {"/c/camp/failed/x", "failed"},              {"/c/camp/tmp/page.html", "tmp"},
+      {"/c/camp/trials/trial_3/result.json", "trials"}, {"/c/camp/slurm/x", "slurm"},
+      {"/c/camp/.index/x", ".index"},              {"/c/camp/campaign.yaml", "campaign.yaml"},
+      {"/c/camp/campaign.json", "campaign.json"},  {"/c/camp/final_results.json", "final_results.json"},
+      {"/c/camp/best_config.json", "best_config.json"}, {"/c/camp/results.csv", "results.csv"},
+      {"/c/camp/Makefile", "Makefile"},            {"/c/camp/report.html", ""},
+      {"/c/camp/other.html", ""},                  {"/c/camp", ""},
+      {"/c/camp2/results/x", ""},                  {"/c/other/campaign.yaml", ""},
+      {"/c/camp/mine/campaign.yaml", ""},          {"/c/camp/results.csv.bak", ""},
+      {"/elsewhere.html", ""},
+  };
+  for (const auto& k : cases) {
+    CAPTURE(k.path);
+    auto entry = hpo::OwnEntryOf(root, k.path);
+    CHECK(entry.value_or("") == k.entry);
+  }
+}
+
+TEST_CASE("retry claim names are told from everything else in tmp/") {
+  hpo::Layout L("/c");
+  CHECK(hpo::IsRetryClaimName(L.retry_claim(7).filename().string()));
+  CHECK(L.retry_claim(7).parent_path() == L.tmp_dir());
+  for (const char* other : {"retry.", "retry.trial_x.json", "retry.trial_01.json", "trial_7.json", "notes.txt", ""}) {
+    CAPTURE(other);
+    CHECK_FALSE(hpo::IsRetryClaimName(other));
   }
 }
 
