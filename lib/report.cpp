@@ -1714,10 +1714,37 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   return o;
 }
 
+namespace {
+// Refuses a page path that is (or lies in) one of the campaign's own entries: its state
+// folders, tmp/, trials/, slurm/, .index/, or the files the tools write (campaign.yaml,
+// results.csv, ...). Compared by canonical path, so a symlink or ".." cannot hide one.
+void RefuseOwnEntry(const Layout& L, const fs::path& output, const fs::path& dest) {
+  boost::system::error_code ec;
+  fs::path root = fs::canonical(L.root(), ec);
+  if (ec) return;  // (the campaign was just read: cannot happen)
+  // The page's own path with every symlink resolved, and the name in its real folder (a
+  // symlink there would be replaced, not followed, but is refused all the same).
+  boost::system::error_code ec1, ec2;
+  fs::path resolved = fs::weakly_canonical(dest, ec1);
+  fs::path in_folder = fs::weakly_canonical(dest.parent_path(), ec2) / dest.filename();
+  for (const fs::path& p : {ec1 ? dest : resolved, ec2 ? dest : in_folder}) {
+    if (auto entry = OwnEntryOf(root, p.lexically_normal()))
+      throw UsageError("--output " + output.string() + ": " + p.string() + " is the campaign's " +
+                       (std::find(Layout::FolderNames().begin(), Layout::FolderNames().end(),
+                                  *entry) != Layout::FolderNames().end()
+                            ? "folder " + *entry + "/"
+                            : "own file " + *entry) +
+                       "; the page never replaces a campaign record: write it elsewhere, e.g. " +
+                       L.report_html().string() + " (the default)");
+  }
+}
+}  // namespace
+
 fs::path WriteReport(const Campaign& campaign, const fs::path& output,
                      const ReportOptions& options) {
   const Layout& L = campaign.layout();
   fs::path dest = output.empty() ? L.report_html() : fs::absolute(output);
+  if (!output.empty()) RefuseOwnEntry(L, output, dest);
   ReportOptions opt = options;
   opt.page_dir = dest.parent_path();
   std::vector<TrialRow> rows = ScanCampaign(campaign);

@@ -553,6 +553,51 @@ TEST_SUITE("unit") {
     CHECK(help.out.find("hpo-report --format text") != std::string::npos);
   }
 
+  TEST_CASE("hpo-report refuses to write its page over the campaign's records and own files") {
+    t::ScratchDir dir;
+    SyntheticCampaign c = SmallCampaign(dir);
+    const hpo::Layout& L = c.campaign.layout();
+    fs::create_symlink(L.root(), dir / "alias");
+    fs::create_directories(dir / "sub");
+    std::map<std::string, std::string> before;
+    for (fs::recursive_directory_iterator it(L.root()), end; it != end; ++it)
+      if (fs::is_regular_file(it->symlink_status())) before[it->path().string()] = t::ReadText(it->path());
+    const std::string targets[] = {
+        (L.root() / "results" / "trial_0.json").string(),
+        (L.root() / "campaign.yaml").string(),
+        (L.root() / "campaign.json").string(),
+        (L.root() / "final_results.json").string(),
+        (L.root() / "best_config.json").string(),
+        (L.root() / "results.csv").string(),
+        (L.root() / "Makefile").string(),
+        (L.root() / "pending" / "new.html").string(),
+        (L.root() / "tmp" / "page.html").string(),
+        (L.root() / ".index" / "page.html").string(),
+        (L.root() / "trials" / "trial_0" / "result.json").string(),
+        (L.root() / "slurm").string(),
+        (dir / "alias" / "campaign.yaml").string(),         // through a symlink
+        (dir / "sub" / ".." / "camp" / "results" / "trial_1.json").string(),  // through ..
+        "camp/./failed/x.html",
+    };
+    for (const auto& target : targets) {
+      CAPTURE(target);
+      t::RunResult r = t::RunProgram(
+          {t::ToolPath("hpo-report").string(), "-o", target, L.root().string()}, dir.path());
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.rfind("hpo-report: error: ", 0) == 0);
+      CHECK(r.err.find("campaign") != std::string::npos);
+    }
+    for (const auto& [path, text] : before) {
+      CAPTURE(path);
+      CHECK(t::ReadText(path) == text);
+    }
+    // Anywhere else in the campaign directory is fine.
+    t::RunResult ok = t::RunProgram(
+        {t::ToolPath("hpo-report").string(), "-o", (L.root() / "other.html").string(), "camp"}, dir.path());
+    CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+    CHECK(fs::exists(L.root() / "other.html"));
+  }
+
   TEST_CASE("hpo-collect --status prints once; --watch stops when nothing is left to run") {
     t::ScratchDir dir;
     SyntheticCampaign c(dir);
