@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "atomic_file.hpp"
@@ -10,6 +11,20 @@
 
 namespace hpo {
 namespace {
+
+// A leading "~" or "~/" is the home directory, as a shell would expand it: the config is
+// never read by a shell, and a folder named "~" is never what was meant. "~user" is refused.
+std::string ExpandHome(const std::string& path, const std::string& where) {
+  if (path.empty() || path[0] != '~') return path;
+  if (path.size() > 1 && path[1] != '/')
+    throw UsageError(where + "'" + path + "': only a leading ~ or ~/ (your home directory) is "
+                     "expanded, not ~user; write the directory's full path");
+  const char* home = std::getenv("HOME");
+  if (!home || !*home)
+    throw UsageError(where + "'" + path + "' starts with ~ but HOME is not set; write the "
+                     "directory's full path");
+  return std::string(home) + path.substr(1);
+}
 
 constexpr std::uint64_t kMaxConfigBytes = 1 << 20;
 
@@ -207,6 +222,7 @@ Config ParseConfig(const std::string& text, const std::string& file) {
     if (YAML::Node n = h["output_dir"]; n.IsDefined() && !n.IsNull()) {
       cfg.hpo.output_dir = GetLineString(n, file, "hpo.output_dir");
       if (cfg.hpo.output_dir.empty()) throw UsageError(Where(file, n, "hpo.output_dir") + "must not be empty");
+      cfg.hpo.output_dir = ExpandHome(cfg.hpo.output_dir, Where(file, n, "hpo.output_dir"));
     }
     if (YAML::Node n = h["metric"]; n.IsDefined() && !n.IsNull()) {
       cfg.hpo.metric = GetLineString(n, file, "hpo.metric");

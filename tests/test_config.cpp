@@ -4,6 +4,7 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -565,6 +566,39 @@ TEST_CASE("SplitCommand splits like a shell without running one") {
     CHECK_THROWS_WITH_AS(hpo::SplitCommand(bad, "f.yaml:3: trial.command: "),
                          doctest::Contains("f.yaml:3: trial.command: unterminated"), hpo::Error);
   }
+}
+
+TEST_CASE("a leading ~ in hpo.output_dir is the home directory") {
+  auto dir_of = [](const std::string& value) {
+    return hpo::ParseConfig("space:\n  x: 1\nhpo:\n  output_dir: \"" + value + "\"\n", "h.yaml").hpo.output_dir;
+  };
+  const char* old = std::getenv("HOME");
+  std::string saved = old ? old : "";
+  ::setenv("HOME", "/home/someone", 1);
+  CHECK(dir_of("~/x") == "/home/someone/x");
+  CHECK(dir_of("~") == "/home/someone");
+  CHECK(dir_of("~/") == "/home/someone/");
+  CHECK(dir_of("a/~/b") == "a/~/b");
+  CHECK(dir_of("x~") == "x~");
+  std::string message;
+  try {
+    dir_of("~other/x");
+  } catch (const hpo::Error& e) {
+    message = e.what();
+    CHECK(e.kind() == hpo::ErrorKind::kUsage);
+  }
+  CHECK(message.find("h.yaml:4") != std::string::npos);
+  CHECK(message.find("hpo.output_dir") != std::string::npos);
+  CHECK(message.find("~other") != std::string::npos);
+  ::unsetenv("HOME");
+  message = "";
+  try {
+    dir_of("~/x");
+  } catch (const hpo::Error& e) {
+    message = e.what();
+  }
+  CHECK(message.find("HOME") != std::string::npos);
+  if (old) ::setenv("HOME", saved.c_str(), 1);
 }
 
 TEST_SUITE_END();
