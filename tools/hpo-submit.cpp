@@ -35,7 +35,9 @@ int Run(int argc, char** argv) {
       ("local", hpo::po::bool_switch(&opt.local), "run trials here, hpo.max_concurrent_jobs at once")
       ("array", hpo::po::bool_switch(&opt.array), "submit trials as SLURM job arrays")
       ("force", hpo::po::bool_switch(&opt.force),
-       "add trials even if the campaign was created with another space, seed or method")
+       "add trials even if the campaign was created with another space, seed or method, and "
+       "take another metric, mode, trial command or trial env (trials recorded earlier stay "
+       "counted; those without the new metric are listed without a value)")
       ("retry-failed", hpo::po::bool_switch(&opt.retry_failed),
        "first move failed trials with attempts left (hpo.max_attempts) back to pending: same "
        "config and id, attempt + 1, work folder kept")
@@ -49,8 +51,9 @@ int Run(int argc, char** argv) {
   hpo::CliSpec spec{
       "hpo-submit [-c CONFIG] [--trials FILE] (--local | --array [--dry-run] [--no-collect]) [--force]",
       "Records each trial (JSON Lines from hpo-sample) as pending in the campaign directory\n"
-      "hpo.output_dir (created on first use, with a frozen copy of the config), then starts\n"
-      "the pending trials. A trial already known in any state is not added again.\n"
+      "hpo.output_dir (created on first use, with a frozen copy of the config; only a new or\n"
+      "empty directory becomes a campaign), then starts the pending trials. A trial already\n"
+      "known in any state is not added again.\n"
       "  --local  runs them as local processes through hpo-run, at most hpo.max_concurrent_jobs\n"
       "           at once; it keeps no state: kill it and run it again, it continues.\n"
       "  --array  submits the pending trials as SLURM job arrays (--array=IDS%max_concurrent_jobs,\n"
