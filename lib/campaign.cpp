@@ -310,8 +310,16 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
     if (!frozen) throw Error(layout.config_file().string() + ": vanished while being read");
   }
   if (*frozen != config.text) {
-    std::vector<std::string> changes =
-        MeasuredChanges(ParseConfig(*frozen, layout.config_file().string()), config);
+    std::vector<std::string> changes;
+    try {
+      changes = MeasuredChanges(ParseConfig(*frozen, layout.config_file().string()), config);
+    } catch (const Error& e) {
+      // Edited by hand, or written by a version that took keys this one refuses: what it
+      // measures is unknown, so only --force replaces it.
+      if (force == Force::kNo)
+        throw UsageError(std::string(e.what()) + " (the campaign's frozen config); fix it, or "
+                         "pass --force to replace it with " + config.file);
+    }
     if (!changes.empty() && force == Force::kNo)
       throw UsageError(root + ": this config changes what the campaign measures (" +
                        Joined(changes) + ", frozen in " + layout.config_file().string() +

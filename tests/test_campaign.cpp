@@ -475,4 +475,19 @@ TEST_CASE("a symlinked campaign directory is refused naming the real path to use
   CHECK(message.find("use the real path " + fs::canonical(dir / "real").string()) != std::string::npos);
 }
 
+TEST_CASE("a frozen config that cannot be read is replaced only with --force") {
+  t::ScratchDir dir;
+  Campaign::Create(Cfg(ConfigText()), dir / "camp", dir.path(), Force::kNo);
+  t::WriteText(dir / "camp" / "campaign.yaml", "space: [\n");
+  hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
+  std::string message =
+      ErrorOf([&] { Campaign::Create(Cfg(ConfigText()), dir / "camp", dir.path(), Force::kNo); }, &kind);
+  CHECK(kind == hpo::ErrorKind::kUsage);
+  CHECK(message.find("campaign.yaml") != std::string::npos);
+  CHECK(message.find("--force") != std::string::npos);
+  CHECK(t::ReadText(dir / "camp" / "campaign.yaml") == "space: [\n");
+  CHECK_NOTHROW(Campaign::Create(Cfg(ConfigText()), dir / "camp", dir.path(), Force::kYes));
+  CHECK(t::ReadText(dir / "camp" / "campaign.yaml") == ConfigText());
+}
+
 TEST_SUITE_END();
