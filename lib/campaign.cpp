@@ -284,6 +284,10 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
                      (layout.root() / "hpo_results").string());
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
   const nlohmann::json identity = NewIdentity(config, workdir);
+  auto replace_identity = [&] {  // (--force with another space, seed or method)
+    WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace,
+                    layout.tmp_dir());
+  };
   bool created = state.kind != DirKind::kCampaign &&
                  WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n",
                                  Publish::kNoReplace, layout.tmp_dir()) == Outcome::kDone;
@@ -303,7 +307,7 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
     if (WriteFileAtomic(layout.config_file(), config.text, Publish::kNoReplace, layout.tmp_dir()) ==
         Outcome::kDone) {
       if (!same_space)
-        WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+        replace_identity();
       return Open(layout.root());
     }
     frozen = ReadFile(layout.config_file(), 1 << 20);  // another submission froze it first
@@ -327,12 +331,12 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
                        "hpo.output_dir, or pass --force to change it (earlier results stay "
                        "counted; those without the new metric are listed without a value)");
     if (!same_space)
-      WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+      replace_identity();
     // Nothing that is measured changed (or --force): the newest settings apply to what is
     // submitted next.
     WriteFileAtomic(layout.config_file(), config.text, Publish::kReplace, layout.tmp_dir());
   } else if (!same_space) {
-    WriteFileAtomic(layout.identity_file(), identity.dump(2) + "\n", Publish::kReplace, layout.tmp_dir());
+    replace_identity();
   }
   return Open(layout.root());
 }
