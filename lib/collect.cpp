@@ -159,9 +159,11 @@ void AppendCsvValue(std::string& out, std::string_view v) {
 
 // The first line of results.csv (without its newline).
 std::string CsvHeader(const Config& cfg) {
-  std::string out = "trial_id,state,";
-  AppendCsvField(out, cfg.hpo.metric);
-  out += ",training_time,attempt,host,start_time,end_time,reason";
+  std::string out;
+  for (const auto& c : ResultColumns(cfg.hpo.metric)) {
+    if (!out.empty()) out += ',';
+    AppendCsvField(out, c);
+  }
   for (const auto& n : cfg.space.names()) {
     out += ',';
     AppendCsvField(out, n);

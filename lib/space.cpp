@@ -314,6 +314,9 @@ Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
                             "values, lists or distributions");
   if (!node.IsMap())
     throw UsageError(Where(file, node, "space") + "must be a mapping of parameter names");
+  if (node.size() == 0)
+    throw UsageError(Where(file, node, "space") + "has no parameters; add at least one, e.g. "
+                     "lr: {loguniform: [1.0e-4, 1.0e-1]}");
   for (const auto& kv : node) {
     Param p;
     p.name = kv.first.Scalar();
