@@ -10,7 +10,10 @@
 #  - a result nested 100,000 levels deep (200 KB) or with a key given twice: a failed attempt
 #    with the reason, no crash; a trial line nested that deep: hpo-submit exits 2, records
 #    nothing and creates no campaign folder;
-#  - hpo-run --trial -1: exit 2;
+#  - hpo-run --trial -1, SLURM_ARRAY_TASK_ID that is not a plain number, --trial with
+#    --array-offset: exit 2 naming the problem;
+#  - hpo-collect --watch 0/-1/nan/inf, and --status or --watch with --resubmit or --quiet:
+#    exit 2 naming the options;
 #  - symlinks planted in state folders, as a trial folder, as tmp/ or as final_results.json:
 #    refused or skipped with a warning naming the symlink; nothing is written through them
 #    (their targets, outside the campaign, are unchanged);
@@ -116,6 +119,36 @@ for arg in "--trial -1" "--trial=-1"; do
   assert_eq "$rc" 2 "hpo-run $arg exit status"
   grep -q "hpo-run: error: trial id -1 is out of range" run.err || fail "hpo-run $arg: $(cat run.err)"
 done
+
+# --- SLURM_ARRAY_TASK_ID and option combinations of hpo-run ------------------------------------
+for task in abc 5x " 5" "5 " -1 +5 0x10 99999999999999999999 1e3; do
+  rc=0; SLURM_ARRAY_TASK_ID="$task" hpo-run camp --array-offset 0 2> run.err || rc=$?
+  assert_eq "$rc" 2 "hpo-run with SLURM_ARRAY_TASK_ID='$task'"
+  grep -q "^hpo-run: error: SLURM_ARRAY_TASK_ID='$task' is not a whole number from 0 to 999999999999" run.err \
+    || fail "SLURM_ARRAY_TASK_ID='$task': $(cat run.err)"
+done
+rc=0; SLURM_ARRAY_TASK_ID=1 hpo-run camp --array-offset -5 2> run.err || rc=$?
+assert_eq "$rc" 2 "hpo-run --array-offset -5"
+grep -q "^hpo-run: error: --array-offset -5: give a whole number from 0 to 999999999999" run.err || fail "offset -5: $(cat run.err)"
+rc=0; SLURM_ARRAY_TASK_ID=1 hpo-run camp --trial 1 --array-offset 0 2> run.err || rc=$?
+assert_eq "$rc" 2 "hpo-run --trial with --array-offset"
+grep -q "^hpo-run: error: --trial and --array-offset exclude each other" run.err || fail "--trial + --array-offset: $(cat run.err)"
+
+# --- hpo-collect's options ------------------------------------------------------------------
+cp camp/final_results.json final.before
+for w in 0 -1 nan inf 1e9; do
+  rc=0; hpo-collect --watch "$w" camp > w.out 2> w.err || rc=$?
+  assert_eq "$rc" 2 "hpo-collect --watch $w"
+  grep -q "^hpo-collect: error: --watch $w: give a number of seconds greater than 0 and at most 86400" w.err \
+    || fail "--watch $w: $(cat w.err)"
+done
+for opts in "--status --resubmit" "--watch 5 --resubmit" "--status --quiet" "--watch 5 -q"; do
+  rc=0; hpo-collect $opts camp > w.out 2> w.err || rc=$?
+  assert_eq "$rc" 2 "hpo-collect $opts"
+  grep -qE "^hpo-collect: error: --(status|watch) (and|with) --(resubmit|quiet)" w.err || fail "$opts: $(cat w.err)"
+  [ ! -s w.out ] || fail "hpo-collect $opts printed: $(cat w.out)"
+done
+cmp -s camp/final_results.json final.before || fail "a refused hpo-collect rewrote final_results.json"
 
 # --- planted symlinks ---------------------------------------------------------------------
 mkdir -p outside/dir
