@@ -25,7 +25,8 @@ struct TextPos {
 // yaml-cpp sees the text, because its parser recurses per level; and after it fails, to say
 // which bracket was left open.
 struct Brackets {
-  int max_depth = 0;
+  int max_depth = 0;  // counting every bracket outside strings and comments (conservative:
+                      // an anchor or tag before a '[' does not hide it)
   std::vector<TextPos> unclosed;           // still open at the end, outermost first
   std::optional<std::pair<TextPos, TextPos>> mismatch;  // first closer of the wrong kind, its opener
 };
@@ -33,6 +34,7 @@ struct Brackets {
 Brackets ScanBrackets(const std::string& text) {
   Brackets out;
   std::vector<TextPos> open;
+  int depth = 0;  // of every bracket, for max_depth
   char quote = 0;
   bool comment = false;
   int line = 1, column = 0;
@@ -63,12 +65,13 @@ Brackets ScanBrackets(const std::string& text) {
       comment = true;
       continue;
     }
+    if (c == '[' || c == '{') out.max_depth = std::max(out.max_depth, ++depth);
+    if ((c == ']' || c == '}') && depth > 0) --depth;
     bool value_start = std::string("\n:-,[{?").find(last) != std::string::npos;
     if ((c == '"' || c == '\'') && value_start) {
       quote = c;  // a quote only opens a string at the start of a scalar
     } else if ((c == '[' || c == '{') && (value_start || !open.empty())) {
       open.push_back({c, line, column});
-      out.max_depth = std::max(out.max_depth, static_cast<int>(open.size()));
     } else if ((c == ']' || c == '}') && !open.empty()) {
       if ((c == ']') != (open.back().c == '[') && !out.mismatch)
         out.mismatch = std::make_pair(TextPos{c, line, column}, open.back());
