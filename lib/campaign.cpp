@@ -198,7 +198,8 @@ std::optional<Record> Campaign::Read(TrialState state, TrialId id) const {
   // scanner of hpo-collect both take it (the last one counts); depth is bounded.
   ParsedJson parsed = ParseJson(*text, DuplicateKeys::kLastWins);
   bool too_deep = !parsed.ok() && parsed.problem.rfind("not valid JSON", 0) != 0;
-  if (std::string problem = too_deep ? parsed.problem : RecordProblem(parsed.value); !problem.empty())
+  if (std::string problem = too_deep ? parsed.problem : RecordProblem(parsed.value);
+      !problem.empty())
     throw Error(p.string() + ": not a trial record (" + problem + ")");
   return std::move(parsed.value);
 }

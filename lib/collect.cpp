@@ -1110,10 +1110,10 @@ std::string FormatSummary(const Campaign& campaign, const CollectSummary& s) {
   // Trials, counted (s.n_trials is the largest id + 1: ids 1000-1002 are 3 trials, not 1003).
   std::int64_t trials = 0;
   for (const auto& [state, n] : s.counts) trials += n;
-  out << campaign.layout().root().string() << ": " << trials << " trials: "
-      << s.counts.at(TrialState::kFinished) << " finished, " << s.counts.at(TrialState::kRunning)
-      << " running, " << s.counts.at(TrialState::kPending) << " pending, "
-      << s.counts.at(TrialState::kFailed) << " failed";
+  out << campaign.layout().root().string() << ": " << trials
+      << " trials: " << s.counts.at(TrialState::kFinished) << " finished, "
+      << s.counts.at(TrialState::kRunning) << " running, " << s.counts.at(TrialState::kPending)
+      << " pending, " << s.counts.at(TrialState::kFailed) << " failed";
   if (s.lost) out << " (" << s.lost << " newly settled as failed)";
   out << "\n";
   if (s.best_id)

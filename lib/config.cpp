@@ -76,21 +76,26 @@ bool IsEnvName(const std::string& name) {
   return true;
 }
 
-std::vector<std::pair<std::string, std::string>> ParseEnv(const YAML::Node& env, const std::string& file) {
-  if (!env.IsMap()) throw UsageError(Where(file, env, "trial.env") + "must be a mapping NAME: value");
+std::vector<std::pair<std::string, std::string>> ParseEnv(const YAML::Node& env,
+                                                          const std::string& file) {
+  if (!env.IsMap())
+    throw UsageError(Where(file, env, "trial.env") + "must be a mapping NAME: value");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& kv : env) {
     std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
     std::string key = "trial.env." + name;
     if (!IsEnvName(name))
-      throw UsageError(Where(file, kv.first, key) + "not a valid environment variable name; use "
-                       "letters, digits and _ only, not starting with a digit (e.g. OMP_NUM_THREADS)");
+      throw UsageError(
+          Where(file, kv.first, key) +
+          "not a valid environment variable name; use "
+          "letters, digits and _ only, not starting with a digit (e.g. OMP_NUM_THREADS)");
     const YAML::Node& v = kv.second;
     if (v.IsNull())
       throw UsageError(Where(file, kv.first, key) + "has no value; write " + name +
                        ": \"\" for an empty one");
     if (!v.IsScalar())
-      throw UsageError(Where(file, v, key) + "must be a single value (a string or a number), "
+      throw UsageError(Where(file, v, key) +
+                       "must be a single value (a string or a number), "
                        "not a list or a mapping; write it as one string");
     if (v.Scalar().find('\0') != std::string::npos)
       throw UsageError(Where(file, v, key) + "contains a NUL byte, which no environment can hold");
@@ -108,10 +113,12 @@ void CheckNames(const YAML::Node& root, const Config& cfg, const std::string& fi
     std::string name = kv.first.Scalar();
     std::string where = Where(file, kv.first, "space." + name);
     if (IsFixedPlaceholder(name))
-      throw UsageError(where + "{" + name + "} is a placeholder of trial.command and would "
+      throw UsageError(where + "{" + name +
+                       "} is a placeholder of trial.command and would "
                        "shadow this parameter; rename the parameter");
     if (name == cfg.hpo.metric)
-      throw UsageError(where + "named like the metric (hpo.metric), whose column results.csv "
+      throw UsageError(where +
+                       "named like the metric (hpo.metric), whose column results.csv "
                        "already has; rename the parameter");
     if (std::find(columns.begin(), columns.end(), name) != columns.end())
       throw UsageError(where + "results.csv already has a column '" + name +
@@ -128,7 +135,7 @@ void CheckNames(const YAML::Node& root, const Config& cfg, const std::string& fi
 }  // namespace
 
 std::vector<std::string> ResultColumns(const std::string& metric) {
-  return {"trial_id", "state",    metric, "training_time", "attempt",
+  return {"trial_id", "state",      metric,     "training_time", "attempt",
           "host",     "start_time", "end_time", "reason"};
 }
 

@@ -1,7 +1,5 @@
 #include "json_scan.hpp"
 
-#include "json_parse.hpp"
-
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -9,9 +7,10 @@
 #include <cstdlib>
 #include <utility>
 
+#include "json_parse.hpp"
+
 namespace hpo {
 namespace {
-
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';

@@ -83,7 +83,8 @@ ParsedResult ReadResult(const fs::path& p, const std::string& metric) {
   }
   ParsedJson parsed = ParseJson(*text);
   if (!parsed.ok() && parsed.problem.rfind("not valid JSON", 0) != 0) {
-    r.problem = "the result file " + p.string() + (parsed.problem.rfind("nested", 0) == 0 ? " is " : ": ") +
+    r.problem = "the result file " + p.string() +
+                (parsed.problem.rfind("nested", 0) == 0 ? " is " : ": ") +
                 parsed.problem;  // too deep, or a key given twice
     return r;
   }

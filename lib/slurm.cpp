@@ -19,7 +19,8 @@ SlurmEnv SlurmEnv::FromEnvironment() {
   std::string rc = get("SLURM_RESTART_COUNT");
   auto count = rc.empty() ? std::optional<std::int64_t>(0) : ParseWholeNumber(rc, 0, 1000000);
   if (!count)
-    throw UsageError("SLURM_RESTART_COUNT='" + rc + "' is not a whole number from 0 to 1000000; "
+    throw UsageError("SLURM_RESTART_COUNT='" + rc +
+                     "' is not a whole number from 0 to 1000000; "
                      "it is SLURM's to set: unset it outside a SLURM job");
   e.restart_count = static_cast<int>(*count);
   return e;

@@ -102,7 +102,8 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
   p.q = v[2];
   auto check_exact = [&](double x, const YAML::Node& bound) {
     if (std::abs(x) > kMaxExactInteger)
-      throw UsageError(where + name + " bounds must be integers from -9007199254740992 to "
+      throw UsageError(where + name +
+                       " bounds must be integers from -9007199254740992 to "
                        "9007199254740992 (2^53, what a double holds exactly), got " +
                        bound.Scalar() + "; narrow the range or use uniform/loguniform");
   };
@@ -112,7 +113,8 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
       double low = p.a + p.b * NormalQuantile(kNormalUnitClamp);
       double high = p.a + p.b * NormalQuantile(1 - kNormalUnitClamp);
       if (!std::isfinite(low) || !std::isfinite(high))
-        throw UsageError(where + "draws up to 8.3 standard deviations from the mean would "
+        throw UsageError(where +
+                         "draws up to 8.3 standard deviations from the mean would "
                          "overflow a double; use a smaller mean or standard deviation (rescale "
                          "the parameter)");
       return;
@@ -145,7 +147,8 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
       throw UsageError(where + "high - low overflows a double; narrow the range");
     if (p.q > p.b - p.a) throw UsageError(where + "the step q is larger than high - low");
     if ((p.b - p.a) / p.q > kMaxExactInteger)
-      throw UsageError(where + "more than 2^53 steps of q between low and high, which a double "
+      throw UsageError(where +
+                       "more than 2^53 steps of q between low and high, which a double "
                        "cannot count; use a larger q, or uniform");
     p.integer_valued = IsInteger(args[0]) && IsInteger(args[1]) && IsInteger(args[2]);
     if (p.integer_valued) {
@@ -315,7 +318,8 @@ Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
   if (!node.IsMap())
     throw UsageError(Where(file, node, "space") + "must be a mapping of parameter names");
   if (node.size() == 0)
-    throw UsageError(Where(file, node, "space") + "has no parameters; add at least one, e.g. "
+    throw UsageError(Where(file, node, "space") +
+                     "has no parameters; add at least one, e.g. "
                      "lr: {loguniform: [1.0e-4, 1.0e-1]}");
   for (const auto& kv : node) {
     Param p;

@@ -27,8 +27,9 @@ struct TextPos {
 struct Brackets {
   int max_depth = 0;  // counting every bracket outside strings and comments (conservative:
                       // an anchor or tag before a '[' does not hide it)
-  std::vector<TextPos> unclosed;           // still open at the end, outermost first
-  std::optional<std::pair<TextPos, TextPos>> mismatch;  // first closer of the wrong kind, its opener
+  std::vector<TextPos> unclosed;  // still open at the end, outermost first
+  // The first closer of the wrong kind, and the opener it met.
+  std::optional<std::pair<TextPos, TextPos>> mismatch;
 };
 
 Brackets ScanBrackets(const std::string& text) {
@@ -117,26 +118,29 @@ std::string SyntaxError(const std::string& text, const std::string& file, const 
     if (start != std::string::npos && start <= text.size())
       stop_line = text.substr(start, text.find('\n', start) - start);
   }
-  char at = column >= 1 && static_cast<size_t>(column) <= stop_line.size() ? stop_line[column - 1] : 0;
+  char at =
+      column >= 1 && static_cast<size_t>(column) <= stop_line.size() ? stop_line[column - 1] : 0;
   if (msg.find("illegal flow end") != std::string::npos && (at == ']' || at == '}')) {
     if (b.mismatch && b.mismatch->first.line == line && b.mismatch->first.column == column) {
       const TextPos& o = b.mismatch->second;
       return At(file, line, column) + prefix + "'" + at + "' does not close the '" + o.c +
-             "' opened at line " + std::to_string(o.line) + ", column " +
-             std::to_string(o.column) + "; close it with '" + (o.c == '[' ? ']' : '}') + "'";
+             "' opened at line " + std::to_string(o.line) + ", column " + std::to_string(o.column) +
+             "; close it with '" + (o.c == '[' ? ']' : '}') + "'";
     }
     return At(file, line, column) + prefix + "'" + at +
            "' closes no bracket; remove it, or quote the value if it is text";
   }
-  std::string hint = "check this line and the one above it: indentation (spaces only, "
-                     "siblings aligned), a missing ': ' after a key, unclosed quotes or brackets";
+  std::string hint =
+      "check this line and the one above it: indentation (spaces only, "
+      "siblings aligned), a missing ': ' after a key, unclosed quotes or brackets";
   size_t indent_end = stop_line.find_first_not_of(" \t");
   if (stop_line.substr(0, indent_end).find('\t') != std::string::npos)
     hint = "this line is indented with a tab, which YAML does not allow; indent with spaces";
   else if (msg.find("end of map not found") != std::string::npos ||
            msg.find("illegal map value") != std::string::npos)
-    hint = "the indentation of this line matches no key above it, or a value holds ': ' (quote "
-           "it); align the key with its siblings";
+    hint =
+        "the indentation of this line matches no key above it, or a value holds ': ' (quote "
+        "it); align the key with its siblings";
   return At(file, line, column) + prefix + msg + "; " + hint;
 }
 

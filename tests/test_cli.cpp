@@ -17,12 +17,12 @@ TEST_CASE("whole numbers are parsed strictly and within their range") {
     bool ok;
     std::int64_t value;
   };
-  const Case cases[] = {{"0", true, 0},          {"7", true, 7},       {"-3", true, -3},
-                        {"007", true, 7},        {"100", true, 100},   {"101", false, 0},
-                        {"-11", false, 0},       {"", false, 0},       {"-", false, 0},
-                        {"abc", false, 0},       {"5x", false, 0},     {" 5", false, 0},
-                        {"5 ", false, 0},        {"+5", false, 0},     {"0x10", false, 0},
-                        {"1e3", false, 0},       {"1.0", false, 0},    {"99999999999999999999", false, 0}};
+  const Case cases[] = {{"0", true, 0},    {"7", true, 7},     {"-3", true, -3},
+                        {"007", true, 7},  {"100", true, 100}, {"101", false, 0},
+                        {"-11", false, 0}, {"", false, 0},     {"-", false, 0},
+                        {"abc", false, 0}, {"5x", false, 0},   {" 5", false, 0},
+                        {"5 ", false, 0},  {"+5", false, 0},   {"0x10", false, 0},
+                        {"1e3", false, 0}, {"1.0", false, 0},  {"99999999999999999999", false, 0}};
   for (const Case& c : cases) {
     CAPTURE(c.text);
     auto v = hpo::ParseWholeNumber(c.text, -10, 100);

@@ -246,7 +246,8 @@ TEST_CASE("the output files hold the summary and quote CSV fields that need it")
   CHECK(t::ReadText(c.layout().results_csv()) == csv);
 }
 
-TEST_CASE("results.csv cells that a spreadsheet would run as formulas are defused, numbers are not") {
+TEST_CASE(
+    "results.csv cells that a spreadsheet would run as formulas are defused, numbers are not") {
   // OWASP CSV injection: a cell starting with = + - @ (or tab, CR) is a formula in Excel and
   // LibreOffice. Strings get a leading ' ; numbers (-0.5) stay numbers for pandas.
   t::ScratchDir dir;
@@ -264,7 +265,8 @@ TEST_CASE("results.csv cells that a spreadsheet would run as formulas are defuse
   CAPTURE(csv);
   std::vector<std::string> lines = t::Lines(csv);
   REQUIRE(lines.size() == 9);
-  CHECK(lines[1] == "0,finished,-0.5,1.5,1,n1,100.0,101.5,,-0.25,\"'=HYPERLINK(\"\"http://x\"\")\",-3");
+  CHECK(lines[1] ==
+        "0,finished,-0.5,1.5,1,n1,100.0,101.5,,-0.25,\"'=HYPERLINK(\"\"http://x\"\")\",-3");
   CHECK(lines[2] == "1,finished,0.5,1.5,1,n1,101.0,102.5,,0.5,'+1+cmd|' /C calc'!A0,3");
   CHECK(lines[3] == "2,finished,0.5,1.5,1,n1,102.0,103.5,,0.5,'@SUM(A1),3");
   CHECK(lines[4] == "3,finished,0.5,1.5,1,n1,103.0,104.5,,0.5,'-2+3,3");
@@ -289,7 +291,8 @@ TEST_CASE("the summary line counts trials, not the largest id") {
   hpo::CollectSummary s = Run(c);
   CHECK(s.n_trials == 1003);  // final_results.json: the seed's range(n_trials) loop bound
   std::string line = t::Lines(hpo::FormatSummary(c, s))[0];
-  CHECK(line == c.layout().root().string() + ": 3 trials: 2 finished, 0 running, 0 pending, 1 failed");
+  CHECK(line ==
+        c.layout().root().string() + ": 3 trials: 2 finished, 0 running, 0 pending, 1 failed");
 }
 
 TEST_CASE("a second collect takes indexed results from the index and parses only new files") {

@@ -453,7 +453,8 @@ TEST_SUITE("unit") {
       for (const char* bad : {"nan", "inf", "NaN"}) {
         CAPTURE(bad);
         CHECK(hist.find(bad) == std::string::npos);
-        for (int j = 0; j < 3; ++j) CHECK(Svg(html, "param-" + std::to_string(j)).find(bad) == std::string::npos);
+        for (int j = 0; j < 3; ++j)
+          CHECK(Svg(html, "param-" + std::to_string(j)).find(bad) == std::string::npos);
       }
       CHECK(Count(hist, "class=\"bin\"") >= 1);
       CHECK(hist.find("<title>[") != std::string::npos);

@@ -69,9 +69,8 @@ esac
 const std::string kNasty = "a b; $(touch pwned) 'q' \"d\"";
 
 const std::vector<std::string> kModes = {
-    "ok",  "exit3",  "signal", "noresult", "invalid", "notobject", "nometric", "nan",
-    "inf", "string", "huge",   "env",      "stale",   "flaky",     "sleep",    "slow",
-    "deep", "twice"};
+    "ok",     "exit3", "signal", "noresult", "invalid", "notobject", "nometric", "nan",  "inf",
+    "string", "huge",  "env",    "stale",    "flaky",   "sleep",     "slow",     "deep", "twice"};
 
 TrialId IdOf(const std::string& mode) {
   return std::find(kModes.begin(), kModes.end(), mode) - kModes.begin();

@@ -361,7 +361,7 @@ TEST_CASE("every value of an extreme space is finite and in range, or the space 
   // range (randint near 2^63 gave -9223372036854775808), null (quniform with 1e600 steps,
   // normal at 1e308) or always the same value (uniform over +-1.7e308).
   struct Case {
-    std::string param;   // the YAML of one parameter `p`
+    std::string param;    // the YAML of one parameter `p`
     std::string refusal;  // "" when the space must be accepted; else part of the message
   };
   const std::string kInt53 = "integers from -9007199254740992 to 9007199254740992";
