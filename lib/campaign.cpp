@@ -11,6 +11,7 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "json_parse.hpp"
 #include "version.hpp"
 
 namespace hpo {
@@ -387,10 +388,14 @@ std::optional<Record> Campaign::Read(TrialState state, TrialId id) const {
   fs::path p = layout_.trial_file(state, id);
   auto text = ReadFile(p, kMaxRecordBytes);
   if (!text) return std::nullopt;
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (std::string problem = RecordProblem(j); !problem.empty())
+  // Records are the tools' own output: a repeated key is taken as nlohmann and the fast
+  // scanner of hpo-collect both take it (the last one counts); depth is bounded.
+  ParsedJson parsed = ParseJson(*text, DuplicateKeys::kLastWins);
+  bool too_deep = !parsed.ok() && parsed.problem.rfind("not valid JSON", 0) != 0;
+  if (std::string problem = too_deep ? parsed.problem : RecordProblem(parsed.value);
+      !problem.empty())
     throw Error(p.string() + ": not a trial record (" + problem + ")");
-  return j;
+  return std::move(parsed.value);
 }
 
 void Campaign::Write(TrialState state, TrialId id, const Record& record) const {

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace hpo {
 
@@ -21,5 +24,14 @@ struct CliSpec {
 bool ParseCommandLine(int argc, char** argv, const CliSpec& spec, po::options_description& options,
                       const po::positional_options_description& positional,
                       po::variables_map& vm);
+
+// `text` as a whole number in [min, max], strictly: optional '-', decimal digits, nothing else
+// (no blanks, '+', hex, exponent or trailing junk, which atoi/stoll accept or ignore).
+// nullopt otherwise, also on overflow.
+std::optional<std::int64_t> ParseWholeNumber(std::string_view text, std::int64_t min,
+                                             std::int64_t max);
+
+// `text` as a finite decimal number (strtod's syntax, the whole text); nullopt otherwise.
+std::optional<double> ParseFiniteNumber(const std::string& text);
 
 }  // namespace hpo

@@ -133,13 +133,25 @@ std::optional<TrialRow> FastFinishedRow(TrialId id, std::string_view text, const
 
 // --- results.csv ----------------------------------------------------------------------
 
-// Appends `s` as one CSV field, quoted when it holds a comma, a quote or a line break.
+// True when a spreadsheet would take the cell `s` as a formula (OWASP, CSV injection): it
+// starts with = + - @, a tab or a carriage return and is not simply a number (-0.5 must
+// stay a number for pandas and spreadsheets alike).
+bool LooksLikeFormula(std::string_view s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return false;
+  return !JsonNumber(s);
+}
+
+// Appends `s` as one CSV field, quoted when it holds a comma, a quote or a line break, and
+// with a leading ' when a spreadsheet would run it as a formula.
 void AppendCsvField(std::string& out, std::string_view s) {
+  const bool formula = LooksLikeFormula(s);
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    if (formula) out += '\'';
     out += s;
     return;
   }
   out += '"';
+  if (formula) out += '\'';
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
@@ -160,9 +172,11 @@ void AppendCsvValue(std::string& out, std::string_view v) {
 
 // The first line of results.csv (without its newline).
 std::string CsvHeader(const Config& cfg) {
-  std::string out = "trial_id,state,";
-  AppendCsvField(out, cfg.hpo.metric);
-  out += ",training_time,attempt,host,start_time,end_time,reason";
+  std::string out;
+  for (const auto& c : ResultColumns(cfg.hpo.metric)) {
+    if (!out.empty()) out += ',';
+    AppendCsvField(out, c);
+  }
   for (const auto& n : cfg.space.names()) {
     out += ',';
     AppendCsvField(out, n);
@@ -198,7 +212,7 @@ void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::st
 
 // --- the results index --------------------------------------------------------------
 // A segment is text. Its first line names the format and the results.csv header it was
-// written for: `hpo-index 4 "<header as a JSON string>"`. Its last line is `end <hash>`, 16
+// written for: `hpo-index 5 "<header as a JSON string>"`. Its last line is `end <hash>`, 16
 // hex digits of SegmentHash over everything before it: segments are written without a
 // flush, and one cut short or damaged by a crash is ignored whole (its files are parsed
 // again). Between them, one finished trial per line, 8 fields separated by tabs:
@@ -213,7 +227,7 @@ void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::st
 // time). Reading a line needs no JSON document, and a collect over lines renders no CSV:
 // that is what keeps a repeated collect fast.
 constexpr size_t kIndexFields = 8;
-constexpr std::string_view kIndexMagic = "hpo-index 4 ";
+constexpr std::string_view kIndexMagic = "hpo-index 5 ";
 constexpr std::string_view kIndexEnd = "end ";
 
 // A fast 64-bit hash (8 bytes a step), to tell a segment that a crash cut short or damaged.
@@ -1114,10 +1128,13 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
 
 std::string FormatSummary(const Campaign& campaign, const CollectSummary& s) {
   std::ostringstream out;
-  out << campaign.layout().root().string() << ": " << s.n_trials << " trials: "
-      << s.counts.at(TrialState::kFinished) << " finished, " << s.counts.at(TrialState::kRunning)
-      << " running, " << s.counts.at(TrialState::kPending) << " pending, "
-      << s.counts.at(TrialState::kFailed) << " failed";
+  // Trials, counted (s.n_trials is the largest id + 1: ids 1000-1002 are 3 trials, not 1003).
+  std::int64_t trials = 0;
+  for (const auto& [state, n] : s.counts) trials += n;
+  out << campaign.layout().root().string() << ": " << trials
+      << " trials: " << s.counts.at(TrialState::kFinished) << " finished, "
+      << s.counts.at(TrialState::kRunning) << " running, " << s.counts.at(TrialState::kPending)
+      << " pending, " << s.counts.at(TrialState::kFailed) << " failed";
   if (s.lost) out << " (" << s.lost << " newly settled as failed)";
   out << "\n";
   if (s.best_id)

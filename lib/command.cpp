@@ -31,6 +31,12 @@ void Scan(const std::string& s, const std::string& where, Text on_text, Name on_
 
 }  // namespace
 
+bool IsFixedPlaceholder(const std::string& name) {
+  for (const char* f : kFixed)
+    if (name == f) return true;
+  return false;
+}
+
 void CheckCommandTemplate(const std::vector<std::string>& argv_template,
                           const std::vector<std::string>& param_names, const std::string& where) {
   if (argv_template.empty())
@@ -39,8 +45,7 @@ void CheckCommandTemplate(const std::vector<std::string>& argv_template,
   for (const auto& element : argv_template) {
     Scan(element, where, [](const std::string&) {},
          [&](const std::string& name) {
-           for (const char* f : kFixed)
-             if (name == f) return;
+           if (IsFixedPlaceholder(name)) return;
            for (const auto& p : param_names)
              if (name == p) return;
            throw UsageError(where + "unknown placeholder {" + name +

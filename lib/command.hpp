@@ -14,6 +14,9 @@ struct CommandContext {
   std::string config_file, result_file, trial_dir, trial_id, attempt;
 };
 
+// True for the names of the fixed placeholders; a parameter of that name would be shadowed.
+bool IsFixedPlaceholder(const std::string& name);
+
 // Checks that every {name} in `argv_template` is a known placeholder (config_file,
 // result_file, trial_dir, trial_id, attempt) or a parameter name; "{{" and "}}" stand for
 // literal braces. Throws a usage Error that names `where`.

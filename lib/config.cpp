@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -81,7 +82,77 @@ std::string GetLineString(const YAML::Node& node, const std::string& file,
   return s;
 }
 
+// A valid environment variable name (POSIX: letters, digits and _, not starting with a digit).
+bool IsEnvName(const std::string& name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name)
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return false;
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseEnv(const YAML::Node& env,
+                                                          const std::string& file) {
+  if (!env.IsMap())
+    throw UsageError(Where(file, env, "trial.env") + "must be a mapping NAME: value");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : env) {
+    std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    std::string key = "trial.env." + name;
+    if (!IsEnvName(name))
+      throw UsageError(
+          Where(file, kv.first, key) +
+          "not a valid environment variable name; use "
+          "letters, digits and _ only, not starting with a digit (e.g. OMP_NUM_THREADS)");
+    const YAML::Node& v = kv.second;
+    if (v.IsNull())
+      throw UsageError(Where(file, kv.first, key) + "has no value; write " + name +
+                       ": \"\" for an empty one");
+    if (!v.IsScalar())
+      throw UsageError(Where(file, v, key) +
+                       "must be a single value (a string or a number), "
+                       "not a list or a mapping; write it as one string");
+    if (v.Scalar().find('\0') != std::string::npos)
+      throw UsageError(Where(file, v, key) + "contains a NUL byte, which no environment can hold");
+    out.emplace_back(name, v.Scalar());
+  }
+  return out;
+}
+
+// Refuses parameter names that a placeholder would shadow in trial.command, or that would
+// repeat a column of results.csv (two columns of one name), and a metric named like a column.
+void CheckNames(const YAML::Node& root, const Config& cfg, const std::string& file) {
+  std::vector<std::string> columns = ResultColumns(cfg.hpo.metric);
+  YAML::Node space = root["space"];
+  for (const auto& kv : space) {
+    std::string name = kv.first.Scalar();
+    std::string where = Where(file, kv.first, "space." + name);
+    if (IsFixedPlaceholder(name))
+      throw UsageError(where + "{" + name +
+                       "} is a placeholder of trial.command and would "
+                       "shadow this parameter; rename the parameter");
+    if (name == cfg.hpo.metric)
+      throw UsageError(where +
+                       "named like the metric (hpo.metric), whose column results.csv "
+                       "already has; rename the parameter");
+    if (std::find(columns.begin(), columns.end(), name) != columns.end())
+      throw UsageError(where + "results.csv already has a column '" + name +
+                       "'; rename the parameter");
+  }
+  columns.erase(columns.begin() + 2);  // the metric's own column
+  if (std::find(columns.begin(), columns.end(), cfg.hpo.metric) != columns.end()) {
+    YAML::Node h = root["hpo"];
+    throw UsageError(Where(file, h["metric"], "hpo.metric") + "results.csv already has a column '" +
+                     cfg.hpo.metric + "'; write the metric under another name in the result");
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> ResultColumns(const std::string& metric) {
+  return {"trial_id", "state",      metric,     "training_time", "attempt",
+          "host",     "start_time", "end_time", "reason"};
+}
 
 std::vector<std::string> SplitCommand(const std::string& text, const std::string& where) {
   std::vector<std::string> out;
@@ -158,11 +229,7 @@ Config ParseConfig(const std::string& text, const std::string& file) {
     }
     if (c.IsDefined() && !c.IsNull())
       CheckCommandTemplate(cfg.trial.command, cfg.space.names(), Where(file, c, "trial.command"));
-    if (YAML::Node e = t["env"]; e.IsDefined() && !e.IsNull()) {
-      if (!e.IsMap()) throw UsageError(Where(file, e, "trial.env") + "must be a mapping NAME: value");
-      for (const auto& kv : e)
-        cfg.trial.env.emplace_back(kv.first.Scalar(), kv.second.IsScalar() ? kv.second.Scalar() : "");
-    }
+    if (YAML::Node e = t["env"]; e.IsDefined() && !e.IsNull()) cfg.trial.env = ParseEnv(e, file);
   }
 
   if (YAML::Node s = root["slurm"]; s.IsDefined() && !s.IsNull()) {
@@ -244,6 +311,7 @@ Config ParseConfig(const std::string& text, const std::string& file) {
                        "must be at least twice hpo.heartbeat_interval, or slow nodes would be "
                        "declared lost");
   }
+  CheckNames(root, cfg, file);
   return cfg;
 }
 

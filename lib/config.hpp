@@ -61,6 +61,10 @@ struct Config {
   std::string Fingerprint() const;
 };
 
+// The columns results.csv has before one column per parameter, in order ("trial_id", "state",
+// the metric, "training_time", ...). A parameter may not take one of these names.
+std::vector<std::string> ResultColumns(const std::string& metric);
+
 // Reads and validates a config file. Throws a usage Error "<file>:<line>: <key>: <fix>".
 Config LoadConfig(const std::string& path);
 // Parses config text; `file` is used in messages only.

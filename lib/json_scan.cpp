@@ -7,11 +7,10 @@
 #include <cstdlib>
 #include <utility>
 
+#include "json_parse.hpp"
+
 namespace hpo {
 namespace {
-
-// Deeper nesting is left to nlohmann::json (no result record comes near it).
-constexpr int kMaxDepth = 256;
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';
@@ -195,7 +194,7 @@ std::optional<std::string_view> JsonScanner::Value() {
   SkipSpace();
   saw_space_ = had;  // leading white space is not inside the value
   std::size_t start = pos_;
-  if (!SkipValue(0)) return std::nullopt;
+  if (!SkipValue(depth_)) return std::nullopt;
   return s_.substr(start, pos_ - start);
 }
 
@@ -280,10 +279,11 @@ bool JsonScanner::SkipWord(std::string_view word) {
 }
 
 bool JsonScanner::SkipValue(int depth) {
-  if (depth > kMaxDepth || pos_ >= s_.size()) return false;
+  if (pos_ >= s_.size()) return false;
   char c = s_[pos_];
   if (c == '"') return SkipString();
   if (c == '{' || c == '[') {
+    if (depth >= kMaxJsonDepth) return false;  // ParseJson refuses it too
     char close = c == '{' ? '}' : ']';
     ++pos_;
     SkipSpace();

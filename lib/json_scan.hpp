@@ -49,6 +49,7 @@ class JsonScanner {
 
   std::string_view s_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // levels around the values Value() scans (1 inside Members and Elements)
   bool saw_space_ = false;
 };
 
@@ -77,6 +78,7 @@ void AppendJsonNumber(std::string& out, double v);
 template <class F>
 bool JsonScanner::Members(std::string_view obj, F&& member, bool* saw_space) {
   JsonScanner sc(obj);
+  sc.depth_ = 1;
   sc.SkipSpace();
   sc.saw_space_ = false;  // leading white space is outside the object
   if (sc.pos_ >= obj.size() || obj[sc.pos_] != '{') return false;
@@ -111,6 +113,7 @@ bool JsonScanner::Members(std::string_view obj, F&& member, bool* saw_space) {
 template <class F>
 bool JsonScanner::Elements(std::string_view arr, F&& element) {
   JsonScanner sc(arr);
+  sc.depth_ = 1;
   sc.SkipSpace();
   if (sc.pos_ >= arr.size() || arr[sc.pos_] != '[') return false;
   ++sc.pos_;

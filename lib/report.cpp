@@ -256,6 +256,30 @@ struct Data {
   size_t hidden = 0;      // finished trials outside [lo, hi]
 };
 
+// Ranges of data can be wider than the largest double (metrics from -1e308 to 1e308): there
+// b - a is inf, and every position, bin or tick computed from it NaN. These work on halves
+// where the width overflows, and give exactly the usual result where it does not.
+
+// Where v lies between a and b: 0 at a, 1 at b.
+double Fraction(double v, double a, double b) {
+  double w = b - a;
+  if (std::isfinite(w)) return (v - a) / w;
+  return (v / 2 - a / 2) / (b / 2 - a / 2);
+}
+
+// b + t * (b - a): beyond b (or before it, for b < a) by the fraction t of the width, kept
+// within the finite doubles.
+double Beyond(double a, double b, double t) {
+  double w = b - a;
+  double v = std::isfinite(w) ? b + t * w : b + t * (b / 2 - a / 2) * 2;
+  return std::clamp(v, -std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+}
+
+// v kept within the finite doubles.
+double Finite(double v) {
+  return std::clamp(v, -std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+}
+
 bool InRange(const Data& d, double m) {
   return m >= d.lo && m <= d.hi;
 }
@@ -270,10 +294,10 @@ void ChooseMetricRange(Data& d) {
   if (m.size() >= 50) {
     if (d.mode == Mode::kMin) {
       double q = m[static_cast<size_t>(0.98 * (m.size() - 1))];
-      if (d.hi - d.lo > 10 * (q - d.lo) && q > d.lo) d.hi = q + 0.1 * (q - d.lo);
+      if (d.hi - d.lo > 10 * (q - d.lo) && q > d.lo) d.hi = Beyond(d.lo, q, 0.1);
     } else {
       double q = m[static_cast<size_t>(0.02 * (m.size() - 1))];
-      if (d.hi - d.lo > 10 * (d.hi - q) && q < d.hi) d.lo = q - 0.1 * (d.hi - q);
+      if (d.hi - d.lo > 10 * (d.hi - q) && q < d.hi) d.lo = Beyond(d.hi, q, 0.1);
     }
   }
   d.hidden = 0;
@@ -377,16 +401,16 @@ struct Axis {
       b0 = std::log10(d0);
       b1 = std::log10(d1);
     }
-    return r0 + (a - b0) / (b1 - b0) * (r1 - r0);
+    return r0 + Fraction(a, b0, b1) * (r1 - r0);
   }
   double band() const { return std::fabs(r1 - r0) / std::max<size_t>(1, labels.size()); }
 };
 
 std::vector<double> LinearTicks(double a, double b, int n) {
-  double span = b - a;
-  if (!(span > 0)) return {a};
-  double step = std::pow(10, std::floor(std::log10(span / n)));
-  double err = span / n / step;
+  if (!(b > a)) return {a};
+  double unit = std::isfinite(b - a) ? (b - a) / n : b / n - a / n;  // the span over n
+  double step = std::pow(10, std::floor(std::log10(unit)));
+  double err = unit / step;
   if (err >= 7.5)
     step *= 10;
   else if (err >= 3.5)
@@ -479,12 +503,11 @@ Axis NumericAxis(double lo, double hi, bool log, double r0, double r1) {
   }
   if (!(hi > lo)) {
     double w = lo == 0 ? 1 : std::fabs(lo) * 0.1;
-    lo -= w;
-    hi += w;
+    lo = Finite(lo - w);
+    hi = Finite(hi + w);
   }
-  double pad = (hi - lo) * 0.04;
-  a.d0 = lo - pad;
-  a.d1 = hi + pad;
+  a.d0 = Beyond(hi, lo, 0.04);
+  a.d1 = Beyond(lo, hi, 0.04);
   return a;
 }
 
@@ -751,13 +774,13 @@ std::string Histogram(const Data& d) {
   double lo = d.lo, hi = d.hi;
   if (!(hi > lo)) {
     double w = lo == 0 ? 0.5 : std::fabs(lo) * 0.05;
-    lo -= w;
-    hi += w;
+    lo = Finite(lo - w);
+    hi = Finite(hi + w);
   }
   std::vector<size_t> count(bins, 0);
   for (double v : d.metric) {
     if (!InRange(d, v)) continue;
-    int b = static_cast<int>((v - lo) / (hi - lo) * bins);
+    int b = static_cast<int>(Fraction(v, lo, hi) * bins);
     ++count[std::clamp(b, 0, bins - 1)];
   }
   size_t maxc = *std::max_element(count.begin(), count.end());
@@ -766,10 +789,12 @@ std::string Histogram(const Data& d) {
   y.d0 = 0;
   DrawAxes(o, f, x, y, d.metric_name, "trials");
   o += "<g class=\"bars\">";
-  double bw = (hi - lo) / bins;
+  // Bin edges; on halves where hi - lo overflows a double.
+  const double bw = (hi - lo) / bins, half = (hi / 2 - lo / 2) / bins;
+  auto edge = [&](int b) { return std::isfinite(bw) ? lo + b * bw : lo + b * half + b * half; };
   for (int b = 0; b < bins; ++b) {
     if (!count[b]) continue;
-    double a = lo + b * bw, z = a + bw;
+    double a = edge(b), z = std::isfinite(bw) ? a + bw : edge(b + 1);
     double px0 = x.Map(a), px1 = x.Map(z), py = y.Map(static_cast<double>(count[b]));
     Rect(o, px0 + 0.5, py, px1 - px0 - 1, y.Map(0) - py, "bin",
          "[" + ShortNumber(a) + ", " + ShortNumber(z) + (b == bins - 1 ? "]" : ")") + ": " +

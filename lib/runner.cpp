@@ -15,6 +15,7 @@
 #include "campaign.hpp"
 #include "command.hpp"
 #include "error.hpp"
+#include "json_parse.hpp"
 #include "process.hpp"
 #include "slurm.hpp"
 #include "slurm_query.hpp"
@@ -80,11 +81,18 @@ ParsedResult ReadResult(const fs::path& p, const std::string& metric) {
     r.problem = "the trial wrote no result file " + p.string();
     return r;
   }
-  json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) {
+  ParsedJson parsed = ParseJson(*text);
+  if (!parsed.ok() && parsed.problem.rfind("not valid JSON", 0) != 0) {
+    r.problem = "the result file " + p.string() +
+                (parsed.problem.rfind("nested", 0) == 0 ? " is " : ": ") +
+                parsed.problem;  // too deep, or a key given twice
+    return r;
+  }
+  if (!parsed.ok()) {
     r.problem = "the result file " + p.string() + " is not valid JSON (truncated, or NaN/inf written as a bare word?)";
     return r;
   }
+  json& j = parsed.value;
   if (!j.is_object()) {
     r.problem = "the result file " + p.string() + " is not a JSON object";
     return r;

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 
+#include "cli.hpp"
+#include "error.hpp"
+
 namespace hpo {
 
 SlurmEnv SlurmEnv::FromEnvironment() {
@@ -14,7 +17,12 @@ SlurmEnv SlurmEnv::FromEnvironment() {
   e.array_job_id = get("SLURM_ARRAY_JOB_ID");
   e.array_task_id = get("SLURM_ARRAY_TASK_ID");
   std::string rc = get("SLURM_RESTART_COUNT");
-  e.restart_count = rc.empty() ? 0 : std::atoi(rc.c_str());
+  auto count = rc.empty() ? std::optional<std::int64_t>(0) : ParseWholeNumber(rc, 0, 1000000);
+  if (!count)
+    throw UsageError("SLURM_RESTART_COUNT='" + rc +
+                     "' is not a whole number from 0 to 1000000; "
+                     "it is SLURM's to set: unset it outside a SLURM job");
+  e.restart_count = static_cast<int>(*count);
   return e;
 }
 

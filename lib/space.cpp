@@ -33,6 +33,13 @@ std::uint64_t Fnv1a(const std::string& s) {
   return h;
 }
 
+// Integers a double holds exactly (2^53): integer values beyond it would be rounded, and
+// beyond 2^63 they no longer fit the int64 they are written as.
+constexpr double kMaxExactInteger = 9007199254740992.0;
+
+// The most extreme values NormalQuantile gives for the unit coordinates Draw passes it.
+constexpr double kNormalUnitClamp = 1e-16;
+
 bool IsInteger(const YAML::Node& n) {
   if (!IsNumber(n)) return false;
   const std::string& s = n.Scalar();
@@ -93,15 +100,32 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
   p.a = v[0];
   p.b = v[1];
   p.q = v[2];
+  auto check_exact = [&](double x, const YAML::Node& bound) {
+    if (std::abs(x) > kMaxExactInteger)
+      throw UsageError(where + name +
+                       " bounds must be integers from -9007199254740992 to "
+                       "9007199254740992 (2^53, what a double holds exactly), got " +
+                       bound.Scalar() + "; narrow the range or use uniform/loguniform");
+  };
   switch (p.dist) {
-    case Dist::kNormal:
+    case Dist::kNormal: {
       if (!(p.b > 0)) throw UsageError(where + "the standard deviation must be > 0, got " + args[1].Scalar());
+      double low = p.a + p.b * NormalQuantile(kNormalUnitClamp);
+      double high = p.a + p.b * NormalQuantile(1 - kNormalUnitClamp);
+      if (!std::isfinite(low) || !std::isfinite(high))
+        throw UsageError(where +
+                         "draws up to 8.3 standard deviations from the mean would "
+                         "overflow a double; use a smaller mean or standard deviation (rescale "
+                         "the parameter)");
       return;
+    }
     case Dist::kRandInt:
     case Dist::kLogUint:
       if (!IsInteger(args[0]) || !IsInteger(args[1]))
         throw UsageError(where + name + " bounds must be integers, got [" + args[0].Scalar() +
                          ", " + args[1].Scalar() + "]");
+      check_exact(p.a, args[0]);
+      check_exact(p.b, args[1]);
       if (p.a > p.b)
         throw UsageError(where + "low (" + args[0].Scalar() + ") must be <= high (" +
                          args[1].Scalar() + "); both ends are included");
@@ -119,8 +143,18 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
                      "; use uniform for ranges that include 0");
   if (p.dist == Dist::kQUniform) {
     if (!(p.q > 0)) throw UsageError(where + "the step q must be > 0, got " + args[2].Scalar());
+    if (!std::isfinite(p.b - p.a))
+      throw UsageError(where + "high - low overflows a double; narrow the range");
     if (p.q > p.b - p.a) throw UsageError(where + "the step q is larger than high - low");
+    if ((p.b - p.a) / p.q > kMaxExactInteger)
+      throw UsageError(where +
+                       "more than 2^53 steps of q between low and high, which a double "
+                       "cannot count; use a larger q, or uniform");
     p.integer_valued = IsInteger(args[0]) && IsInteger(args[1]) && IsInteger(args[2]);
+    if (p.integer_valued) {
+      check_exact(p.a, args[0]);
+      check_exact(p.b, args[1]);
+    }
     for (int i = 0; i < 3; ++i) {
       const std::string& t = args[i].Scalar();
       size_t dot = t.find('.');
@@ -199,7 +233,13 @@ namespace {
 double Draw(const Param& p, double u, bool* is_int) {
   *is_int = false;
   switch (p.dist) {
-    case Dist::kUniform: return std::min(p.a + u * (p.b - p.a), std::nextafter(p.b, p.a));
+    case Dist::kUniform: {
+      double width = p.b - p.a;
+      // A width beyond the largest double (-1.7e308 to 1.7e308) is inf, and a + u * inf
+      // would be the same value for every u: mix the ends instead (same values otherwise).
+      double v = std::isfinite(width) ? p.a + u * width : p.a * (1 - u) + p.b * u;
+      return std::clamp(v, p.a, std::nextafter(p.b, p.a));
+    }
     case Dist::kLogUniform: {
       double v = std::exp(std::log(p.a) + u * (std::log(p.b) - std::log(p.a)));
       return std::clamp(v, p.a, std::nextafter(p.b, p.a));
@@ -228,9 +268,9 @@ double Draw(const Param& p, double u, bool* is_int) {
       // bounds and step were written with.
       if (p.decimals > 0) {
         double scale = std::pow(10.0, p.decimals);
-        r = std::round(r * scale) / scale;
+        if (std::isfinite(r * scale)) r = std::round(r * scale) / scale;
       }
-      return r;
+      return std::clamp(r, p.a, p.b);
     }
     default: return 0;
   }
@@ -277,6 +317,10 @@ Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
                             "values, lists or distributions");
   if (!node.IsMap())
     throw UsageError(Where(file, node, "space") + "must be a mapping of parameter names");
+  if (node.size() == 0)
+    throw UsageError(Where(file, node, "space") +
+                     "has no parameters; add at least one, e.g. "
+                     "lr: {loguniform: [1.0e-4, 1.0e-1]}");
   for (const auto& kv : node) {
     Param p;
     p.name = kv.first.Scalar();

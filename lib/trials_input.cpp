@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "error.hpp"
+#include "json_parse.hpp"
 
 namespace hpo {
 
@@ -14,8 +15,11 @@ std::vector<TrialLine> ReadTrialLines(std::istream& in, const std::string& name)
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::string where = name + ":" + std::to_string(n) + ": ";
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    ParsedJson parsed = ParseJson(line);
+    if (!parsed.ok() && parsed.problem.rfind("not valid JSON", 0) != 0)
+      throw UsageError(where + parsed.problem);  // too deep, or a key given twice
+    const nlohmann::json& j = parsed.value;
+    if (!parsed.ok() || !j.is_object())
       throw UsageError(where + "not a JSON object; each line must look like "
                                "{\"trial_id\": 7, \"config\": {...}} (as hpo-sample prints)");
     auto id = j.find("trial_id");

@@ -5,38 +5,166 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <optional>
+#include <utility>
 
 #include "error.hpp"
 
 namespace hpo {
 namespace {
 
-// Deepest flow-bracket nesting in the text, ignoring quoted strings and comments. Run before
-// yaml-cpp sees the text, because its parser recurses per level.
-int FlowDepth(const std::string& text) {
-  int depth = 0, max_depth = 0;
+// Where a bracket sits in the text (1-based, as messages give it).
+struct TextPos {
+  char c = 0;
+  int line = 0, column = 0;
+};
+
+// The flow brackets of a YAML text, ignoring quoted strings, comments and brackets inside
+// plain text (a '[' or '{' opens a flow collection only where a value can start). Run before
+// yaml-cpp sees the text, because its parser recurses per level; and after it fails, to say
+// which bracket was left open.
+struct Brackets {
+  int max_depth = 0;  // counting every bracket outside strings and comments (conservative:
+                      // an anchor or tag before a '[' does not hide it)
+  std::vector<TextPos> unclosed;  // still open at the end, outermost first
+  // The first closer of the wrong kind, and the opener it met.
+  std::optional<std::pair<TextPos, TextPos>> mismatch;
+};
+
+Brackets ScanBrackets(const std::string& text) {
+  Brackets out;
+  std::vector<TextPos> open;
+  int depth = 0;  // of every bracket, for max_depth
   char quote = 0;
   bool comment = false;
+  int line = 1, column = 0;
+  char last = '\n';  // the last character outside strings and comments that is not a blank
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (comment) {
-      if (c == '\n') comment = false;
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      comment = false;
+      if (!quote) last = '\n';
       continue;
     }
+    if (comment) continue;
     if (quote) {
-      if (c == '\\' && quote == '"') ++i;
-      else if (c == quote) quote = 0;
+      if (c == '\\' && quote == '"') {
+        ++i;
+        ++column;
+      } else if (c == quote) {
+        quote = 0;
+        last = c;
+      }
       continue;
     }
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n' || text[i - 1] == '\t'))
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       comment = true;
-    else if (c == '"' || c == '\'') {
-      // A quote only opens a string at the start of a scalar.
-      if (i == 0 || std::string(" [{,:\n\t-").find(text[i - 1]) != std::string::npos) quote = c;
-    } else if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
-    else if ((c == ']' || c == '}') && depth > 0) --depth;
+      continue;
+    }
+    if (c == '[' || c == '{') out.max_depth = std::max(out.max_depth, ++depth);
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+    bool value_start = std::string("\n:-,[{?").find(last) != std::string::npos;
+    if ((c == '"' || c == '\'') && value_start) {
+      quote = c;  // a quote only opens a string at the start of a scalar
+    } else if ((c == '[' || c == '{') && (value_start || !open.empty())) {
+      open.push_back({c, line, column});
+    } else if ((c == ']' || c == '}') && !open.empty()) {
+      if ((c == ']') != (open.back().c == '[') && !out.mismatch)
+        out.mismatch = std::make_pair(TextPos{c, line, column}, open.back());
+      open.pop_back();
+    }
+    last = c;
   }
-  return max_depth;
+  out.unclosed = std::move(open);
+  return out;
+}
+
+std::string At(const std::string& file, int line, int column) {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+}
+
+// The message for a syntax error yaml-cpp reported at `mark` with `msg`: where it is and what
+// to change. yaml-cpp's own words are short ("end of sequence flow not found") and often point
+// at the line after the mistake.
+std::string SyntaxError(const std::string& text, const std::string& file, const YAML::Mark& mark,
+                        const std::string& msg) {
+  const int line = mark.line + 1, column = mark.column + 1;
+  const std::string prefix = "yaml syntax error: ";
+  Brackets b = ScanBrackets(text);
+  bool unclosed_seq = msg.find("end of sequence flow") != std::string::npos;
+  bool unclosed_map = msg.find("end of map flow") != std::string::npos;
+  if (unclosed_seq || unclosed_map) {
+    char want = unclosed_seq ? '[' : '{';
+    for (auto it = b.unclosed.rbegin(); it != b.unclosed.rend(); ++it) {
+      if (it->c != want) continue;
+      return At(file, it->line, it->column) + prefix + "'" + want + "' is never closed (" + msg +
+             " by line " + std::to_string(line) + "); close it with '" + (want == '[' ? ']' : '}') +
+             "' where the value ends, or quote the value if the bracket is text";
+    }
+  }
+  // The character yaml-cpp stopped at.
+  std::string stop_line;
+  {
+    size_t start = 0;
+    for (int l = 1; l < line && start != std::string::npos; ++l) {
+      start = text.find('\n', start);
+      if (start != std::string::npos) ++start;
+    }
+    if (start != std::string::npos && start <= text.size())
+      stop_line = text.substr(start, text.find('\n', start) - start);
+  }
+  char at =
+      column >= 1 && static_cast<size_t>(column) <= stop_line.size() ? stop_line[column - 1] : 0;
+  if (msg.find("illegal flow end") != std::string::npos && (at == ']' || at == '}')) {
+    if (b.mismatch && b.mismatch->first.line == line && b.mismatch->first.column == column) {
+      const TextPos& o = b.mismatch->second;
+      return At(file, line, column) + prefix + "'" + at + "' does not close the '" + o.c +
+             "' opened at line " + std::to_string(o.line) + ", column " + std::to_string(o.column) +
+             "; close it with '" + (o.c == '[' ? ']' : '}') + "'";
+    }
+    return At(file, line, column) + prefix + "'" + at +
+           "' closes no bracket; remove it, or quote the value if it is text";
+  }
+  std::string hint =
+      "check this line and the one above it: indentation (spaces only, "
+      "siblings aligned), a missing ': ' after a key, unclosed quotes or brackets";
+  size_t indent_end = stop_line.find_first_not_of(" \t");
+  if (stop_line.substr(0, indent_end).find('\t') != std::string::npos)
+    hint = "this line is indented with a tab, which YAML does not allow; indent with spaces";
+  else if (msg.find("end of map not found") != std::string::npos ||
+           msg.find("illegal map value") != std::string::npos)
+    hint =
+        "the indentation of this line matches no key above it, or a value holds ': ' (quote "
+        "it); align the key with its siblings";
+  return At(file, line, column) + prefix + msg + "; " + hint;
+}
+
+// Refuses a key given twice in one mapping: yaml-cpp keeps both, and a lookup finds the
+// first, so the second was silently ignored. `path` is the dotted key of `node`.
+void CheckDuplicateKeys(const YAML::Node& node, const std::string& file, const std::string& path) {
+  auto child = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
+  if (node.IsSequence()) {
+    size_t i = 0;
+    for (const auto& e : node) CheckDuplicateKeys(e, file, path + "[" + std::to_string(i++) + "]");
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, int> seen;  // key -> line of its first occurrence
+  for (const auto& kv : node) {
+    if (kv.first.IsScalar()) {
+      auto [it, fresh] = seen.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+      if (!fresh)
+        throw UsageError(Where(file, kv.first, child(kv.first.Scalar())) +
+                         "defined twice (first at line " + std::to_string(it->second) +
+                         "); keep one");
+    }
+    CheckDuplicateKeys(kv.second, file, child(kv.first.IsScalar() ? kv.first.Scalar() : "?"));
+  }
 }
 
 // Most values a config may expand to. An alias (*a) is walked once per reference, so nested
@@ -110,7 +238,7 @@ bool LooksFloat(const std::string& s) {
 }  // namespace
 
 YAML::Node ParseYaml(const std::string& text, const std::string& file, int max_depth) {
-  if (FlowDepth(text) > max_depth)
+  if (ScanBrackets(text).max_depth > max_depth)
     throw UsageError(file + ": nesting deeper than " + std::to_string(max_depth) +
                      " levels; flatten the structure");
   YAML::Node root;
@@ -122,8 +250,7 @@ YAML::Node ParseYaml(const std::string& text, const std::string& file, int max_d
                      std::to_string(e.mark.column + 1) + ": nesting deeper than " +
                      std::to_string(max_depth) + " levels; flatten the structure");
   } catch (const YAML::Exception& e) {
-    throw UsageError(file + ":" + std::to_string(e.mark.line + 1) + ":" +
-                     std::to_string(e.mark.column + 1) + ": yaml syntax error: " + e.msg);
+    throw UsageError(SyntaxError(text, file, e.mark, e.msg));
   }
   long budget = kMaxNodes;
   int depth = NodeDepth(root, max_depth + 1, budget);
@@ -133,6 +260,7 @@ YAML::Node ParseYaml(const std::string& text, const std::string& file, int max_d
   if (depth > max_depth)
     throw UsageError(file + ": nesting deeper than " + std::to_string(max_depth) +
                      " levels; flatten the structure");
+  CheckDuplicateKeys(root, file, "");
   return root;
 }
 

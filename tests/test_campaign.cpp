@@ -248,6 +248,11 @@ TEST_CASE("Read refuses a record whose fields have the wrong types naming the fi
     std::string message = ErrorOf([&] { c.Read(TrialState::kRunning, 6); });
     CHECK(message == p.string() + ": not a trial record (" + k.field + ")");
   }
+  // A record nested 100,000 deep (200 KB) is refused before it is built, not a crash.
+  t::WriteText(p, R"({"trial_id": 6, "config": {"x": )" + std::string(100000, '[') +
+                      std::string(100000, ']') + "}}");
+  CHECK(ErrorOf([&] { c.Read(TrialState::kRunning, 6); }).find("nested deeper than 128 levels") !=
+        std::string::npos);
   // Every field a runner writes, with its type, passes; unknown fields are kept as they are.
   Record good = {{"trial_id", 6},
                  {"state", "running"},

@@ -429,6 +429,38 @@ TEST_SUITE("unit") {
     CHECK(html.find("binned densities") != std::string::npos);
   }
 
+  TEST_CASE("metrics near the ends of the double range give finite bins, ticks and positions") {
+    // high - low overflowed: the histogram read "[nan, nan)" and points were placed at NaN.
+    const std::vector<std::vector<double>> sets = {
+        {-1.7e308, 1.7e308, 0.0, 1.0},
+        {-1.7976931348623157e308, 1.7976931348623157e308},
+        {1.7e308, 1.7e308},
+        {-1.7976931348623157e308, -1.7976931348623157e308, -1.0e308},
+        {1.0e308, 1.7e308, 1.5e308}};
+    for (const auto& metrics : sets) {
+      CAPTURE(metrics.front());
+      CAPTURE(metrics.back());
+      t::ScratchDir dir;
+      SyntheticCampaign c(dir);
+      for (size_t i = 0; i < metrics.size(); ++i)
+        c.Finished(static_cast<int>(i), metrics[i], 1.7e9 + i, 1.7e9 + i + 1);
+      std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c.campaign);
+      std::string html = hpo::RenderReportHtml(c.campaign, rows, FixedNow());
+      CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
+      std::string hist = Svg(html, "hist");
+      REQUIRE_FALSE(hist.empty());
+      CAPTURE(hist.substr(0, 3000));
+      for (const char* bad : {"nan", "inf", "NaN"}) {
+        CAPTURE(bad);
+        CHECK(hist.find(bad) == std::string::npos);
+        for (int j = 0; j < 3; ++j)
+          CHECK(Svg(html, "param-" + std::to_string(j)).find(bad) == std::string::npos);
+      }
+      CHECK(Count(hist, "class=\"bin\"") >= 1);
+      CHECK(hist.find("<title>[") != std::string::npos);
+    }
+  }
+
   TEST_CASE("an empty campaign still renders a valid page") {
     t::ScratchDir dir;
     SyntheticCampaign c(dir);

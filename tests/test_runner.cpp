@@ -60,14 +60,17 @@ case "$mode" in
          touch "$HPO_TRIAL_DIR/started"
          wait ;;
   slow) sleep 0.4; printf '{"error": %s}' "$2" > "$HPO_RESULT" ;;
+  deep) { printf '{"error": 1, "x": '; head -c 100000 /dev/zero | tr '\0' '['
+          head -c 100000 /dev/zero | tr '\0' ']'; printf '}'; } > "$HPO_RESULT" ;;
+  twice) printf '{"error": 0.1, "error": 0.9}' > "$HPO_RESULT" ;;
 esac
 )";
 
 const std::string kNasty = "a b; $(touch pwned) 'q' \"d\"";
 
 const std::vector<std::string> kModes = {
-    "ok",  "exit3",  "signal", "noresult", "invalid", "notobject", "nometric", "nan",
-    "inf", "string", "huge",   "env",      "stale",   "flaky",     "sleep",    "slow"};
+    "ok",     "exit3", "signal", "noresult", "invalid", "notobject", "nometric", "nan",  "inf",
+    "string", "huge",  "env",    "stale",    "flaky",   "sleep",     "slow",     "deep", "twice"};
 
 TrialId IdOf(const std::string& mode) {
   return std::find(kModes.begin(), kModes.end(), mode) - kModes.begin();
@@ -202,6 +205,10 @@ TEST_CASE("each way a trial can fail lands in failed with a reason naming it") {
       {"string", "the metric \"error\" in " + L.trial_result(IdOf("string")).string() +
                      " is not a number: \"0.1\""},
       {"huge", "unusable result file: "},
+      {"deep", "the result file " + L.trial_result(IdOf("deep")).string() +
+                   " is nested deeper than 128 levels; flatten it"},
+      {"twice", "the result file " + L.trial_result(IdOf("twice")).string() +
+                    ": the key \"error\" occurs twice in one object; keep one"},
   };
   for (const Case& k : cases) {
     CAPTURE(k.mode);

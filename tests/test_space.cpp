@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "error.hpp"
 #include "sampler.hpp"
 #include "space.hpp"
 #include "testing.hpp"
@@ -352,6 +353,93 @@ TEST_CASE("the edges of the unit interval map inside the bounds") {
       default:
         FAIL("unexpected distribution");
     }
+  }
+}
+
+TEST_CASE("every value of an extreme space is finite and in range, or the space is refused") {
+  // Ranges whose width, step count or tails overflow a double or an int64 gave values out of
+  // range (randint near 2^63 gave -9223372036854775808), null (quniform with 1e600 steps,
+  // normal at 1e308) or always the same value (uniform over +-1.7e308).
+  struct Case {
+    std::string param;    // the YAML of one parameter `p`
+    std::string refusal;  // "" when the space must be accepted; else part of the message
+  };
+  const std::string kInt53 = "integers from -9007199254740992 to 9007199254740992";
+  const Case cases[] = {
+      {"{uniform: [-1.7e308, 1.7e308]}", ""},
+      {"{uniform: [-1.7976931348623157e308, 1.7976931348623157e308]}", ""},
+      {"{uniform: [1.0e308, 1.7e308]}", ""},
+      {"{uniform: [0, 4.9e-324]}", ""},
+      {"{loguniform: [4.9e-324, 1.7976931348623157e308]}", ""},
+      {"{randint: [-9007199254740992, 9007199254740992]}", ""},
+      {"{randint: [9007199254740991, 9007199254740992]}", ""},
+      {"{randint: [0, 99999999999999999999999]}", kInt53},
+      {"{randint: [9223372036854775806, 9223372036854775807]}", kInt53},
+      {"{randint: [-9223372036854775808, 0]}", kInt53},
+      {"{loguint: [1, 9007199254740992]}", ""},
+      {"{loguint: [1, 99999999999999999999]}", kInt53},
+      {"{loguint: [9223372036854775806, 9223372036854775807]}", kInt53},
+      {"{normal: [0, 1.0e300]}", ""},
+      {"{normal: [-1.0e308, 1.0e306]}", ""},
+      {"{normal: [0, 1.0e308]}", "would overflow"},
+      {"{normal: [1.7e308, 1.0e307]}", "would overflow"},
+      {"{quniform: [0, 1.0e300, 1.0e290]}", ""},
+      {"{quniform: [0, 9007199254740992, 1]}", ""},
+      {"{quniform: [-1.7e308, 1.7e308, 1.0e307]}", "high - low"},
+      {"{quniform: [0, 1.0e300, 1.0e-300]}", "steps"},
+      {"{quniform: [0, 100000000000000000000, 1]}", "steps"},
+      {"{quniform: [0.5, 100000000000000000000.5, 1.5]}", "steps"},
+  };
+  const double kUnits[] = {0.0, 1e-300, 1e-17, 0.25, 0.5, 1 - 1e-16, std::nextafter(1.0, 0.0)};
+  for (const Case& c : cases) {
+    CAPTURE(c.param);
+    std::string yaml = "p: " + c.param + "\n";
+    if (!c.refusal.empty()) {
+      CHECK_THROWS_WITH_AS(SpaceOf(yaml), doctest::Contains(c.refusal.c_str()), hpo::Error);
+      CHECK_THROWS_WITH_AS(SpaceOf(yaml), doctest::Contains("space.yaml:1: space.p."), hpo::Error);
+      continue;
+    }
+    Space space = SpaceOf(yaml);
+    const Param& p = Only(space);
+    std::vector<double> units(std::begin(kUnits), std::end(kUnits));
+    Sampler sampler(space, 7, Method::kRandom);
+    std::vector<double> u;
+    for (hpo::TrialId id = 0; id < 20000; ++id) {
+      sampler.Units(id, u);
+      units.push_back(u[0]);
+    }
+    std::map<double, int> distinct;
+    for (double unit : units) {
+      json v = p.Value(unit);
+      std::string text;
+      p.AppendValue(unit, text);
+      CAPTURE(unit);
+      CAPTURE(text);
+      REQUIRE(v.is_number());
+      REQUIRE(json::parse(text) == v);
+      double x = v.get<double>();
+      REQUIRE(std::isfinite(x));
+      distinct[x]++;
+      switch (p.dist) {
+        case Dist::kUniform:
+        case Dist::kLogUniform:
+          REQUIRE(x >= p.a);
+          REQUIRE((x < p.b || (x == p.a && std::nextafter(p.a, p.b) == p.b)));
+          break;
+        case Dist::kRandInt:
+        case Dist::kLogUint:
+        case Dist::kQUniform:
+          REQUIRE(x >= p.a);
+          REQUIRE(x <= p.b);
+          if (p.dist != Dist::kQUniform || p.integer_valued) REQUIRE(v.is_number_integer());
+          break;
+        default:
+          break;
+      }
+    }
+    // A wide range gives many values, not one.
+    if (p.b - p.a > 1 || !std::isfinite(p.b - p.a) || p.dist == Dist::kNormal)
+      CHECK(distinct.size() > 1000);
   }
 }
 

@@ -84,6 +84,15 @@ TEST_CASE("every kind of bad line is a usage error naming the input and the line
       {R"({"trial_id": 1, "config": [1]})", "config: must be a JSON object"},
       {R"({"trial_id": 1, "config": "lr=0.1"})", "config: must be a JSON object"},
       {R"({"trial_id": 1, "config": null})", "config: must be a JSON object"},
+      // 100,000 levels (200 KB) crashed hpo-submit; 129 is one more than any input may have.
+      {R"({"trial_id": 1, "config": {"x": )" + std::string(100000, '[') + std::string(100000, ']') +
+           "}}",
+       "nested deeper than 128 levels; flatten it"},
+      {R"({"trial_id": 1, "config": {"x": )" + std::string(127, '[') + std::string(127, ']') + "}}",
+       "nested deeper than 128 levels"},
+      {R"({"trial_id": 1, "trial_id": 2, "config": {}})",
+       "the key \"trial_id\" occurs twice in one object; keep one"},
+      {R"({"trial_id": 1, "config": {"lr": 0.1, "lr": 0.2}})", "the key \"lr\" occurs twice"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.line);
@@ -94,6 +103,13 @@ TEST_CASE("every kind of bad line is a usage error naming the input and the line
     CHECK(message.rfind("t.jsonl:4: " + c.says, 0) == 0);
     CHECK(kind == hpo::ErrorKind::kUsage);
   }
+}
+
+TEST_CASE("a line nested exactly as deep as allowed is read") {
+  auto lines = Read(R"({"trial_id": 1, "config": {"x": )" + std::string(126, '[') +
+                    std::string(126, ']') + "}}");
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].config["x"].is_array());
 }
 
 TEST_CASE("the first bad line is the one reported") {

@@ -18,7 +18,7 @@ namespace {
 
 int Run(int argc, char** argv) {
   std::string dir;
-  double watch = 0;
+  std::string watch_text;
   hpo::po::options_description desc("options");
   desc.add_options()
       ("campaign", hpo::po::value(&dir), "campaign directory (positional)")
@@ -30,7 +30,7 @@ int Run(int argc, char** argv) {
       ("quiet,q", "print nothing but errors")
       ("status", "print the live status instead (counts, progress, rate and ETA, best so far, the\n"
                  "longest-running trials); settles nothing, writes no summaries")
-      ("watch", hpo::po::value(&watch), "with --status (implied): repeat every SECONDS until nothing is\n"
+      ("watch", hpo::po::value(&watch_text), "with --status (implied): repeat every SECONDS until nothing is\n"
                                         "pending or running, or Ctrl-C");
   hpo::po::positional_options_description pos;
   pos.add("campaign", 1);
@@ -53,8 +53,21 @@ int Run(int argc, char** argv) {
       "  sbatch --dependency=afterany:1234 --wrap 'hpo-collect hpo_results/mlp_example'\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-collect --help)");
-  if (vm.count("watch") && !(watch > 0))
-    throw hpo::UsageError("--watch " + std::to_string(watch) + ": give a number of seconds > 0");
+  double watch = 0;
+  if (vm.count("watch")) {
+    auto seconds = hpo::ParseFiniteNumber(watch_text);
+    if (!seconds || !(*seconds > 0) || *seconds > 86400)
+      throw hpo::UsageError("--watch " + watch_text +
+                            ": give a number of seconds greater than 0 and at most 86400");
+    watch = *seconds;
+  }
+  // --status and --watch only read; --resubmit and --quiet belong to a collect.
+  const char* view = vm.count("watch") ? "--watch" : vm.count("status") ? "--status" : nullptr;
+  if (view && vm.count("resubmit"))
+    throw hpo::UsageError(std::string(view) + " and --resubmit exclude each other: " + view +
+                          " only reads the campaign; run hpo-collect --resubmit DIR separately");
+  if (view && vm.count("quiet"))
+    throw hpo::UsageError(std::string(view) + " with --quiet would print nothing; drop --quiet");
   hpo::Campaign campaign = hpo::Campaign::Open(dir);
   try {
     hpo::EnsureCampaignMakefile(campaign, hpo::ExecutableDir());

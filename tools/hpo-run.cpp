@@ -33,14 +33,28 @@ int Run(int argc, char** argv) {
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (vm.count("quiet")) hpo::SetQuiet(true);
   if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-run --help)");
+  if (vm.count("trial") && vm.count("array-offset"))
+    throw hpo::UsageError(
+        "--trial and --array-offset exclude each other; give --trial ID to run "
+        "one trial, or --array-offset N in an array job");
   std::int64_t id;
   if (vm.count("trial")) {
     id = vm["trial"].as<std::int64_t>();
   } else if (vm.count("array-offset")) {
+    std::int64_t offset = vm["array-offset"].as<std::int64_t>();
+    if (offset < 0 || offset > hpo::kMaxTrialId)
+      throw hpo::UsageError("--array-offset " + std::to_string(offset) +
+                            ": give a whole number from 0 to " + std::to_string(hpo::kMaxTrialId));
     const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
     if (!task || !*task)
       throw hpo::UsageError("--array-offset needs SLURM_ARRAY_TASK_ID (run it from an array job)");
-    id = vm["array-offset"].as<std::int64_t>() + std::atoll(task);
+    auto index = hpo::ParseWholeNumber(task, 0, hpo::kMaxTrialId);
+    if (!index)
+      throw hpo::UsageError(
+          std::string("SLURM_ARRAY_TASK_ID='") + task + "' is not a whole number from 0 to " +
+          std::to_string(hpo::kMaxTrialId) +
+          "; run hpo-run --array-offset from a SLURM array task, or use --trial ID");
+    id = offset + *index;
   } else {
     throw hpo::UsageError("give --trial ID or --array-offset N (see hpo-run --help)");
   }

@@ -7,7 +7,13 @@
 #    100 MB file into memory; the trial's file is left as it was; a good trial finishes;
 #  - JSON Lines whose trial_id is a path, negative, too large, a float or a string:
 #    hpo-submit exits 2 naming FILE:LINE and records nothing, not even the good lines;
-#  - hpo-run --trial -1: exit 2;
+#  - a result nested 100,000 levels deep (200 KB) or with a key given twice: a failed attempt
+#    with the reason, no crash; a trial line nested that deep: hpo-submit exits 2, records
+#    nothing and creates no campaign folder;
+#  - hpo-run --trial -1, SLURM_ARRAY_TASK_ID that is not a plain number, --trial with
+#    --array-offset: exit 2 naming the problem;
+#  - hpo-collect --watch 0/-1/nan/inf, and --status or --watch with --resubmit or --quiet:
+#    exit 2 naming the options;
 #  - symlinks planted in state folders, as a trial folder, as tmp/ or as final_results.json:
 #    refused or skipped with a warning naming the symlink; nothing is written through them
 #    (their targets, outside the campaign, are unchanged);
@@ -30,6 +36,9 @@ case $HPO_TRIAL_ID in
   8) echo '{"error": 1e999}' > "$r" ;;                      # overflows to infinity
   9) echo '[0.5]' > "$r" ;;                                 # not an object
   10) : ;;                                                  # no result file
+  11) { printf '{"error": 1, "x": '; head -c 100000 /dev/zero | tr '\0' '['     # 100,000 deep
+        head -c 100000 /dev/zero | tr '\0' ']'; printf '}'; } > "$r" ;;
+  12) echo '{"error": 0.1, "error": 0.9}' > "$r" ;;         # which one?
 esac
 SH
 cat > hpo.yaml <<YAML
@@ -42,14 +51,14 @@ hpo:
   output_dir: camp
   seed: 1
 YAML
-hpo-sample -n 11 | hpo-submit --no-start 2> add.log || fail "submit: $(cat add.log)"
+hpo-sample -n 13 | hpo-submit --no-start 2> add.log || fail "submit: $(cat add.log)"
 # Largest resident set of any process of the campaign (launcher, runners, trials), in KiB.
 maxrss=$($PY -c 'import resource, subprocess, sys
 subprocess.call(sys.argv[1:], stderr=open("submit.log", "w"))
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' hpo-submit --local)
 [ "$maxrss" -lt 60000 ] || fail "some process grew to $maxrss KiB: the 100 MB result was read into memory"
 assert_eq "$(count_files camp/results)" 1 "finished trials"
-assert_eq "$(count_files camp/failed)" 10 "failed trials"
+assert_eq "$(count_files camp/failed)" 12 "failed trials"
 [ -f camp/results/trial_0.json ] || fail "the good trial did not finish"
 assert_eq "$(count_files camp/pending)$(count_files camp/running)" 00 "trials left pending or running"
 reason() { json_get "camp/failed/trial_$1.json" 'j["reason"]'; }
@@ -68,11 +77,13 @@ expect_reason 7 "the result file $(res 7) is not valid JSON"
 expect_reason 8 "the result file $(res 8) is not valid JSON|the metric \"error\" is not finite"
 expect_reason 9 "the result file $(res 9) is not a JSON object"
 expect_reason 10 "the trial wrote no result file $(res 10)"
+expect_reason 11 "the result file $(res 11) is nested deeper than 128 levels; flatten it"
+expect_reason 12 "the result file $(res 12): the key \"error\" occurs twice in one object; keep one"
 # The evidence is left as the trial wrote it.
 assert_eq "$(cat "$(res 1)")" '{"error": 0.1' "trial 1's result file"
 assert_eq "$(stat -c %s "$(res 6)")" 104857600 "size of trial 6's result file"
 hpo-collect camp > collect.out 2> collect.err || fail "collect: $(cat collect.err)"
-grep -q "11 trials: 1 finished, 0 running, 0 pending, 10 failed" collect.out || fail "collect: $(cat collect.out)"
+grep -q "13 trials: 1 finished, 0 running, 0 pending, 12 failed" collect.out || fail "collect: $(cat collect.out)"
 json_get camp/final_results.json 'j["best_error"], j["best_trial_id"]' | grep -qx "0.25 0" \
   || fail "final_results.json: $(cat camp/final_results.json)"
 
@@ -93,12 +104,51 @@ for bad in '"../../etc/x"' -1 1000000000000 18446744073709551615 999999999999999
 done
 [ ! -e campj ] || [ "$(find campj -name 'trial_*.json' | wc -l)" -eq 0 ] || fail "bad JSON Lines recorded trials"
 
+# --- a trial line nested 100,000 deep -----------------------------------------------------------
+{ printf '{"trial_id": 0, "config": {"x": '; head -c 100000 /dev/zero | tr '\0' '['
+  head -c 100000 /dev/zero | tr '\0' ']'; printf '}}\n'; } > deep.jsonl
+sed 's/output_dir: camp/output_dir: campd/' hpo.yaml > d.yaml
+rc=0; hpo-submit -c d.yaml --no-start < deep.jsonl 2> d.err || rc=$?
+assert_eq "$rc" 2 "hpo-submit with a trial line nested 100,000 deep"
+grep -q "^hpo-submit: error: <stdin>:1: nested deeper than 128 levels; flatten it" d.err || fail "deep line: $(cat d.err)"
+[ ! -e campd ] || fail "a campaign folder was created for a refused trial line"
+
 # --- hpo-run --trial -1 ---------------------------------------------------------------------
 for arg in "--trial -1" "--trial=-1"; do
   rc=0; hpo-run camp $arg 2> run.err || rc=$?
   assert_eq "$rc" 2 "hpo-run $arg exit status"
   grep -q "hpo-run: error: trial id -1 is out of range" run.err || fail "hpo-run $arg: $(cat run.err)"
 done
+
+# --- SLURM_ARRAY_TASK_ID and option combinations of hpo-run ------------------------------------
+for task in abc 5x " 5" "5 " -1 +5 0x10 99999999999999999999 1e3; do
+  rc=0; SLURM_ARRAY_TASK_ID="$task" hpo-run camp --array-offset 0 2> run.err || rc=$?
+  assert_eq "$rc" 2 "hpo-run with SLURM_ARRAY_TASK_ID='$task'"
+  grep -q "^hpo-run: error: SLURM_ARRAY_TASK_ID='$task' is not a whole number from 0 to 999999999999" run.err \
+    || fail "SLURM_ARRAY_TASK_ID='$task': $(cat run.err)"
+done
+rc=0; SLURM_ARRAY_TASK_ID=1 hpo-run camp --array-offset -5 2> run.err || rc=$?
+assert_eq "$rc" 2 "hpo-run --array-offset -5"
+grep -q "^hpo-run: error: --array-offset -5: give a whole number from 0 to 999999999999" run.err || fail "offset -5: $(cat run.err)"
+rc=0; SLURM_ARRAY_TASK_ID=1 hpo-run camp --trial 1 --array-offset 0 2> run.err || rc=$?
+assert_eq "$rc" 2 "hpo-run --trial with --array-offset"
+grep -q "^hpo-run: error: --trial and --array-offset exclude each other" run.err || fail "--trial + --array-offset: $(cat run.err)"
+
+# --- hpo-collect's options ------------------------------------------------------------------
+cp camp/final_results.json final.before
+for w in 0 -1 nan inf 1e9; do
+  rc=0; hpo-collect --watch "$w" camp > w.out 2> w.err || rc=$?
+  assert_eq "$rc" 2 "hpo-collect --watch $w"
+  grep -q "^hpo-collect: error: --watch $w: give a number of seconds greater than 0 and at most 86400" w.err \
+    || fail "--watch $w: $(cat w.err)"
+done
+for opts in "--status --resubmit" "--watch 5 --resubmit" "--status --quiet" "--watch 5 -q"; do
+  rc=0; hpo-collect $opts camp > w.out 2> w.err || rc=$?
+  assert_eq "$rc" 2 "hpo-collect $opts"
+  grep -qE "^hpo-collect: error: --(status|watch) (and|with) --(resubmit|quiet)" w.err || fail "$opts: $(cat w.err)"
+  [ ! -s w.out ] || fail "hpo-collect $opts printed: $(cat w.out)"
+done
+cmp -s camp/final_results.json final.before || fail "a refused hpo-collect rewrote final_results.json"
 
 # --- planted symlinks ---------------------------------------------------------------------
 mkdir -p outside/dir
