@@ -25,6 +25,36 @@ struct Options {
        no_start = false, retry_failed = false;
 };
 
+// Prints what the local runners did and what the campaign holds now; returns the exit
+// status: 130 when interrupted, an error (1) when no trial of the campaign finished and some
+// failed, else 0 (some failed trials are normal in a search: the summary counts them).
+int LocalSummary(const hpo::Campaign& campaign, const hpo::LocalResult& r) {
+  std::string line = "local: " + std::to_string(r.started) + " runner(s) started: " +
+                     std::to_string(r.finished) + " finished, " + std::to_string(r.failed) +
+                     " failed, " + std::to_string(r.not_run) +
+                     " ran nothing (trial claimed by another runner or already done)";
+  if (r.returned) line += ", " + std::to_string(r.returned) + " returned to pending";
+  if (r.stranded)
+    line += "; " + std::to_string(r.stranded) + " claim(s) whose runner never registered returned to pending";
+  hpo::Info(line);
+  if (r.interrupted) return static_cast<int>(hpo::ExitStatus::kInterrupted);
+  size_t finished = campaign.List(hpo::TrialState::kFinished).size();
+  size_t failed = campaign.List(hpo::TrialState::kFailed).size();
+  size_t pending = campaign.List(hpo::TrialState::kPending).size();
+  size_t running = campaign.List(hpo::TrialState::kRunning).size();
+  std::string root = campaign.layout().root().string();
+  hpo::Info(root + ": " + std::to_string(finished) + " finished, " + std::to_string(failed) +
+            " failed, " + std::to_string(running) + " running, " + std::to_string(pending) + " pending");
+  if (failed > 0 && finished == 0)
+    throw hpo::Error("every trial failed (" + std::to_string(failed) + " failed, none finished): " +
+                     "the reasons are in " + campaign.layout().state_dir(hpo::TrialState::kFailed).string() +
+                     "/trial_<i>.json, the trials' output in " + campaign.layout().trials_dir().string() +
+                     "/trial_<i>/stderr.log; hpo-collect --status " + root + " lists them");
+  if (failed > 0)
+    hpo::Warning(std::to_string(failed) + " trial(s) failed; hpo-collect --status " + root + " lists them");
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   Options opt;
   hpo::po::options_description desc("options");
@@ -56,7 +86,10 @@ int Run(int argc, char** argv) {
       "  --array  submits the pending trials as SLURM job arrays (--array=IDS%max_concurrent_jobs,\n"
       "           split at the cluster's MaxArraySize and chained with afterany), then an\n"
       "           hpo-collect job with --dependency=afterany; prints the array job ids.\n"
-      "Without --local or --array: --array when sbatch is on PATH, else --local.",
+      "Without --local or --array: --array when sbatch is on PATH, else --local.\n"
+      "Exit status: 0 done (with --local: at least one trial of the campaign finished, or none\n"
+      "failed; failed trials are counted in the summary), 1 an error, or with --local every\n"
+      "trial of the campaign failed, 2 a usage or configuration mistake, 130 interrupted.",
       "  hpo-sample -n 100 | hpo-submit --array\n"
       "  hpo-sample -c examples/mlp/hpo.yaml | hpo-submit -c examples/mlp/hpo.yaml --local\n"
       "  hpo-submit --local            # only (re)start what is pending\n"};
@@ -112,16 +145,9 @@ int Run(int argc, char** argv) {
       auto moved = hpo::RetryFailed(campaign);
       if (moved.empty()) break;
       hpo::Info("retrying " + std::to_string(moved.size()) + " failed trial(s)");
-      hpo::LocalResult again = hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
-      r.started += again.started;
-      r.finished += again.finished;
-      r.failed += again.failed;
-      r.interrupted = again.interrupted;
+      r += hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
     }
-    hpo::Info("local: " + std::to_string(r.started) + " runner(s) started, " +
-              std::to_string(r.finished) + " ended ok, " + std::to_string(r.failed) +
-              " with a failed trial");
-    return r.interrupted ? static_cast<int>(hpo::ExitStatus::kInterrupted) : 0;
+    return LocalSummary(campaign, r);
   }
   hpo::SubmitOptions sopt;
   sopt.dry_run = opt.dry_run;
