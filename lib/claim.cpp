@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -16,13 +17,14 @@ ClaimVerdict JudgeClaim(const ClaimFacts& f) {
   return ClaimVerdict::kStranded;
 }
 
-double ClaimGrace() {
-  constexpr double kDefault = 60;
-  const char* env = std::getenv("HPO_CLAIM_GRACE");
-  if (!env || !*env) return kDefault;
-  char* end = nullptr;
-  double v = std::strtod(env, &end);
-  return end && *end == '\0' && v > 0 ? v : kDefault;
+double ClaimGrace(double lease_timeout) {
+  double grace = 60;
+  if (const char* env = std::getenv("HPO_CLAIM_GRACE"); env && *env) {
+    char* end = nullptr;
+    double v = std::strtod(env, &end);
+    if (end && *end == '\0' && v > 0) grace = v;
+  }
+  return lease_timeout > 0 ? std::min(grace, lease_timeout) : grace;
 }
 
 double ClaimAge(const Layout& L, TrialId id, double now) {
@@ -33,12 +35,14 @@ double ClaimAge(const Layout& L, TrialId id, double now) {
 
 ClaimVerdict SettleClaim(const Campaign& c, TrialId id, const Record& rec, double now) {
   double age = ClaimAge(c.layout(), id, now);
-  ClaimVerdict v = JudgeClaim({rec.value("state", ""), age, ClaimGrace()});
+  ClaimVerdict v =
+      JudgeClaim({rec.value("state", ""), age, ClaimGrace(c.config().hpo.lease_timeout)});
   if (v != ClaimVerdict::kStranded) return v;
   // The record says pending: the same rename a runner's interrupted give-back does.
   if (c.Move(id, TrialState::kRunning, TrialState::kPending) == Outcome::kDone)
-    Warning("trial " + std::to_string(id) + ": claimed " + std::to_string(static_cast<long>(age)) +
-            " s ago, but its runner never registered (killed before it could); returned to pending");
+    Warning(
+        "trial " + std::to_string(id) + ": claimed " + std::to_string(static_cast<long>(age)) +
+        " s ago, but its runner never registered (killed before it could); returned to pending");
   return v;
 }
 

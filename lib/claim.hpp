@@ -26,7 +26,7 @@ enum class ClaimVerdict {
 struct ClaimFacts {
   std::string state;  // the record's "state" field
   double claim_age;   // seconds since the record was renamed or written; < 0 when unknown
-  double grace;       // ClaimGrace()
+  double grace;       // ClaimGrace(lease_timeout)
 };
 
 // Decides from the facts alone. Only the state field says whether the trial started: a
@@ -34,9 +34,11 @@ struct ClaimFacts {
 // is present adds nothing.
 ClaimVerdict JudgeClaim(const ClaimFacts& facts);
 
-// Seconds a claim may stay unregistered: 60, or $HPO_CLAIM_GRACE (seconds, > 0; for tests).
-// A runner gives up when it has not registered within half of it.
-double ClaimGrace();
+// Seconds a claim may stay unregistered: 60, or $HPO_CLAIM_GRACE (seconds, > 0; for tests),
+// and never more than the campaign's `lease_timeout` (hpo.lease_timeout: a campaign that
+// declares runners lost sooner gets its claims back as soon). A runner gives up when it has
+// not registered within half of it.
+double ClaimGrace(double lease_timeout);
 
 // Seconds since the inode of running/trial_<id>.json last changed (a rename sets it), or -1.
 double ClaimAge(const Layout& layout, TrialId id, double now);

@@ -83,10 +83,14 @@ bool StillPending(const Layout& L, TrialId id) {
 // Counts a runner's end by its exit status (hpo-run --help).
 void Count(LocalResult& res, int status) {
   ExitInfo e = FromWaitStatus(status);
-  if (e.ok()) ++res.finished;
-  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kNotRun)) ++res.not_run;
-  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kInterrupted)) ++res.returned;
-  else ++res.failed;
+  if (e.ok())
+    ++res.finished;
+  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kNotRun))
+    ++res.not_run;
+  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kInterrupted))
+    ++res.returned;
+  else
+    ++res.failed;
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 #include "local_slots.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/filesystem/operations.hpp>
 #include <cerrno>
-#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "atomic_file.hpp"
+#include "campaign.hpp"
 #include "error.hpp"
 #include "process.hpp"
 #include "tool.hpp"
@@ -15,25 +17,41 @@
 namespace hpo {
 namespace {
 
-// A slot file holds one short JSON line; anything longer is not one.
-constexpr std::uint64_t kMaxSlotBytes = 4096;
+// A slot is a symbolic link whose target text names its holder; it is never followed.
+// symlink(2) creates it whole or not at all, refuses to replace (EEXIST, also over NFS),
+// and a short target lives in the inode: no temp file, no data block, so slots are taken
+// and given back on a full disk as well.
+std::optional<std::string> ReadSlot(const fs::path& p) {
+  char buf[512];
+  ssize_t n = ::readlink(p.c_str(), buf, sizeof buf);
+  if (n < 0 || n == static_cast<ssize_t>(sizeof buf)) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
 
-// The slot files present: (k, text) for every slot_<k> with k < count that could be read.
+// Prefix of the names a slot is renamed to while it is freed ("slots/.aside.<unique>").
+constexpr std::string_view kAside = ".aside.";
+// An aside left this long ago belongs to a process killed while freeing a slot.
+constexpr double kStaleAsideSeconds = 60;
+
+// The slots present: (k, holder text) for every slot_<k> with k < count. A slot that is
+// not a symlink (or unreadable) holds "" and keeps its slot. Removes stale asides.
 std::vector<std::pair<int, std::string>> ListTaken(const Layout& L, int count) {
   std::vector<std::pair<int, std::string>> out;
   boost::system::error_code ec;
   for (fs::directory_iterator it(L.slots_dir(), ec), end; !ec && it != end; it.increment(ec)) {
-    auto k = ParseSlotName(it->path().filename().string());
-    if (!k || *k >= count) continue;
-    std::optional<std::string> text;
-    try {
-      text = ReadFile(it->path(), kMaxSlotBytes);
-    } catch (const Error& e) {
-      // Not a slot file we can judge (a symlink, a huge file): it keeps its slot.
-      Warning(std::string("slot left alone: ") + e.what());
-      text = "";
+    std::string name = it->path().filename().string();
+    if (name.compare(0, kAside.size(), kAside) == 0) {
+      struct stat st;
+      if (::lstat(it->path().c_str(), &st) == 0 &&
+          NowSeconds() - static_cast<double>(st.st_ctim.tv_sec) > kStaleAsideSeconds)
+        RemoveFile(it->path());
+      continue;
     }
-    if (text) out.emplace_back(*k, *text);  // (gone since the listing: free)
+    auto k = ParseSlotName(name);
+    if (!k || *k >= count) continue;
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0) continue;  // given back since the listing
+    out.emplace_back(*k, ReadSlot(it->path()).value_or(""));
   }
   return out;
 }
@@ -51,28 +69,19 @@ SlotHolder SlotHolder::Of(pid_t pid, TrialId trial_id) {
 }
 
 std::string SlotHolder::Text() const {
-  nlohmann::json j = {{"host", host},
-                      {"pid", pid},
-                      {"pid_start", pid_start},
-                      {"launcher_pid", launcher_pid},
-                      {"trial_id", trial_id}};
-  return j.dump() + "\n";
+  // Short (it fits in the inode): "host pid pid_start launcher_pid trial_id".
+  return host + " " + std::to_string(pid) + " " + std::to_string(pid_start) + " " +
+         std::to_string(launcher_pid) + " " + std::to_string(trial_id);
 }
 
 std::optional<SlotHolder> SlotHolder::Parse(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  try {
-    SlotHolder h;
-    h.host = j.at("host").get<std::string>();
-    h.pid = j.at("pid").get<long>();
-    h.pid_start = j.value("pid_start", 0ULL);
-    h.launcher_pid = j.value("launcher_pid", 0L);
-    h.trial_id = j.value("trial_id", TrialId{-1});
-    return h;
-  } catch (const nlohmann::json::exception&) {
+  std::istringstream in(text);
+  SlotHolder h;
+  std::string rest;
+  if (!(in >> h.host >> h.pid >> h.pid_start >> h.launcher_pid >> h.trial_id) || (in >> rest))
     return std::nullopt;
-  }
+  if (h.host.empty() || h.Text() != text) return std::nullopt;  // one spelling per holder
+  return h;
 }
 
 bool SlotHolder::Alive() const {
@@ -88,20 +97,16 @@ LocalSlots::LocalSlots(const Layout& layout, int count) : layout_(layout), count
 
 bool LocalSlots::RemoveIfHolds(int k, const std::string& text) {
   // rename, not unlink: between reading the slot and removing it, its holder may have
-  // released it and another process taken it; the file renamed away is checked, and one
-  // that is not the one judged is put back.
+  // released it and another process taken it; the link renamed away is checked, and one
+  // that is not the one judged is put back (link(2) never replaces, nor follows a symlink).
   fs::path slot = layout_.slot_file(k);
-  fs::path aside = layout_.tmp_dir() / ("slot." + UniqueName());
+  fs::path aside = layout_.slots_dir() / (std::string(kAside) + UniqueName());
   if (::rename(slot.c_str(), aside.c_str()) != 0) {
     if (errno == ENOENT) return true;
-    throw Error("failed to rename " + slot.string() + " to " + aside.string() + ": " + ErrnoText(errno));
+    throw Error("failed to rename " + slot.string() + " to " + aside.string() + ": " +
+                ErrnoText(errno));
   }
-  std::optional<std::string> now;
-  try {
-    now = ReadFile(aside, kMaxSlotBytes);
-  } catch (const Error&) {
-  }
-  if (now && *now == text) {
+  if (ReadSlot(aside) == text) {
     RemoveFile(aside);
     return true;
   }
@@ -126,20 +131,32 @@ std::optional<int> LocalSlots::FindFree() {
 }
 
 bool LocalSlots::Take(int k, const SlotHolder& holder) {
-  // Not flushed: a slot outlives no crash of its holder that matters (after a reboot every
-  // holder is gone and its slot is reclaimed).
-  return WriteFileAtomic(layout_.slot_file(k), holder.Text(), Publish::kNoReplace,
-                         layout_.tmp_dir(), Durability::kNoSync) == Outcome::kDone;
+  fs::path slot = layout_.slot_file(k);
+  if (::symlink(holder.Text().c_str(), slot.c_str()) == 0) return true;
+  if (errno == EEXIST) {
+    // NFS may report EEXIST for its own retried creation: then the link is ours.
+    return ReadSlot(slot) == holder.Text();
+  }
+  throw Error("failed to take slot " + slot.string() + ": " + ErrnoText(errno));
 }
 
-void LocalSlots::Release(int k, const SlotHolder& holder) { RemoveIfHolds(k, holder.Text()); }
+void LocalSlots::Release(int k, const SlotHolder& holder) {
+  RemoveIfHolds(k, holder.Text());
+}
+
+std::optional<SlotHolder> LocalSlots::Holder(int k) const {
+  auto text = ReadSlot(layout_.slot_file(k));
+  return text ? SlotHolder::Parse(*text) : std::nullopt;
+}
 
 int LocalSlots::HeldByOthers(long except_launcher) {
   int n = 0;
   std::string host = HostName();
   for (auto& [k, text] : ListTaken(layout_, count_)) {
     auto holder = SlotHolder::Parse(text);
-    if (holder && holder->host == host && holder->launcher_pid != except_launcher && holder->Alive()) ++n;
+    if (holder && holder->host == host && holder->launcher_pid != except_launcher &&
+        holder->Alive())
+      ++n;
   }
   return n;
 }

@@ -1,11 +1,13 @@
 // The local backend's run slots: at most hpo.max_concurrent_jobs runners at once across
-// every launcher (`hpo-submit --local`) of a campaign, at every moment. A slot is a file,
-// slots/slot_<k> (0 <= k < max_concurrent_jobs), created without replacing (link(2)), so
-// exactly one process takes it; it names its holder, the runner process (host, pid and the
-// pid's start time, so a reused pid is not mistaken for it). No locks (flock is unreliable
-// on NFS): a slot whose holder is gone on this host (exited, killed, or a zombie nobody
-// reaps) is reclaimed by renaming it away and checking that the file renamed is the one
-// judged (Maildir style); a slot of another host is never reclaimed (remove it by hand).
+// every launcher (`hpo-submit --local`) of a campaign, at every moment. A slot is a
+// symbolic link slots/slot_<k> (0 <= k < max_concurrent_jobs) whose target text names its
+// holder, the runner process (host, pid and the pid's start time, so a reused pid is not
+// mistaken for it); it is never followed. symlink(2) never replaces, so exactly one process
+// takes a slot (atomic over NFS too), and it needs no temp file or data block (a full disk
+// does not stop it). No locks (flock is unreliable on NFS): a slot whose holder is gone on
+// this host (exited, killed, or a zombie nobody reaps) is reclaimed by renaming it aside and
+// checking that the link renamed is the one judged (Maildir style); a slot of another host
+// is never reclaimed (remove it by hand).
 #pragma once
 
 #include <sys/types.h>
@@ -27,7 +29,8 @@ struct SlotHolder {
 
   // The holder of process `pid` on this host (its start time read now), for `trial_id`.
   static SlotHolder Of(pid_t pid, TrialId trial_id);
-  // The slot file's text (one JSON line), and back; nullopt for a text that is not one.
+  // The slot's text ("host pid pid_start launcher_pid trial_id"), and back; nullopt for a
+  // text that is not one.
   std::string Text() const;
   static std::optional<SlotHolder> Parse(const std::string& text);
   // True when the holder still runs: on this host, its pid exists with the same start time
@@ -47,6 +50,8 @@ class LocalSlots {
   bool Take(int k, const SlotHolder& holder);
   // Gives slot `k` back if `holder` still holds it (it may have been reclaimed already).
   void Release(int k, const SlotHolder& holder);
+  // The holder of slot `k`, or nullopt when it is free or not a slot.
+  std::optional<SlotHolder> Holder(int k) const;
   // Slots held by live processes of this host other than `except_launcher`'s runners
   // (whose slot files name it as their launcher).
   int HeldByOthers(long except_launcher);

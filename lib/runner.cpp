@@ -192,8 +192,9 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   // A claim not registered within the grace is returned to pending by hpo-collect or the
   // local launcher (claim.hpp); one this late might be returned and claimed again meanwhile,
   // so give it up, leaving the record as it is, rather than run the trial twice.
-  if (claimed == Outcome::kDone && NowSeconds() - claim_time > ClaimGrace() / 2) {
-    Info(tag + ": claimed but not registered within " + json(ClaimGrace() / 2).dump() +
+  const double register_within = ClaimGrace(cfg.hpo.lease_timeout) / 2;
+  if (claimed == Outcome::kDone && NowSeconds() - claim_time > register_within) {
+    Info(tag + ": claimed but not registered within " + json(register_within).dump() +
          " s; left to be returned to pending, not run");
     return RunOutcome::kSkipped;
   }

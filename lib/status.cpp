@@ -130,6 +130,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   // A runner registers with its host and start time at once; a claim without them is one
   // whose runner has not registered (yet, or ever: claim.hpp). Its age is the claim's.
   auto unregistered = [](const TrialRow& r) { return r.info.host.empty() && !r.info.start_time; };
+  const double grace = ClaimGrace(cfg.hpo.lease_timeout);
   std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
   size_t stranded = 0;
   for (size_t i = 0; i < rows.size(); ++i)
@@ -138,7 +139,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       double elapsed = start ? now - *start : -1;
       if (unregistered(rows[i])) {
         elapsed = ClaimAge(L, rows[i].id, now);
-        if (elapsed >= ClaimGrace()) ++stranded;
+        if (elapsed >= grace) ++stranded;
       }
       running.push_back({elapsed, i});
     }
@@ -165,7 +166,8 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       if (unregistered(r)) {
         double age = std::max(0.0, running[k].first);
         o += " claimed, runner never registered " + FormatDuration(age) + " ago";
-        if (age >= ClaimGrace()) o += " (stranded: hpo-collect or hpo-submit --local returns it to pending)";
+        if (age >= grace)
+          o += " (stranded: hpo-collect or hpo-submit --local returns it to pending)";
         o += "\n";
         continue;
       }
@@ -186,8 +188,8 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
     }
     if (stranded)
       o += "  " + std::to_string(stranded) +
-           " claim(s) whose runner never registered: not running; hpo-collect " + L.root().string() +
-           " returns them to pending\n";
+           " claim(s) whose runner never registered: not running; hpo-collect " +
+           L.root().string() + " returns them to pending\n";
     if (stale)
       o += "  " + std::to_string(stale) +
            " running trial(s) have not renewed their lease for over " +

@@ -1,7 +1,6 @@
 // A claim whose runner never registered (killed between the rename and its first write) is
 // recognised by its age and returned to pending; a fresh one is left to its runner.
 #include <doctest/doctest.h>
-
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,7 +18,8 @@ using hpo::ClaimVerdict;
 using hpo::TrialState;
 
 hpo::Campaign Make(const t::ScratchDir& dir) {
-  std::string text = "space:\n  lr: {uniform: [0, 1]}\ntrial:\n  command: echo {lr}\nhpo:\n  output_dir: camp\n";
+  std::string text =
+      "space:\n  lr: {uniform: [0, 1]}\ntrial:\n  command: echo {lr}\nhpo:\n  output_dir: camp\n";
   return hpo::Campaign::Create(hpo::ParseConfig(text, "hpo.yaml"), dir / "camp", dir.path(),
                                hpo::Force::kNo);
 }
@@ -61,16 +61,17 @@ TEST_CASE("a claim is stranded only when it says pending and is older than the g
   }
 }
 
-TEST_CASE("the claim grace is 60 s unless HPO_CLAIM_GRACE gives a positive number") {
-  CHECK(hpo::ClaimGrace() == 60);
+TEST_CASE("the claim grace is 60 s, HPO_CLAIM_GRACE when positive, at most the lease") {
+  CHECK(hpo::ClaimGrace(300) == 60);
+  CHECK(hpo::ClaimGrace(20) == 20);  // a campaign with a shorter lease gets its claims sooner
   {
     ScopedEnv env("HPO_CLAIM_GRACE", "0.5");
-    CHECK(hpo::ClaimGrace() == 0.5);
+    CHECK(hpo::ClaimGrace(300) == 0.5);
   }
   for (const char* bad : {"", "0", "-3", "abc", "5s"}) {
     CAPTURE(std::string(bad));
     ScopedEnv env("HPO_CLAIM_GRACE", bad);
-    CHECK(hpo::ClaimGrace() == 60);
+    CHECK(hpo::ClaimGrace(300) == 60);
   }
 }
 

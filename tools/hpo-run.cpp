@@ -56,7 +56,8 @@ int Run(int argc, char** argv) {
   switch (hpo::RunTrial(dir, id)) {
     case hpo::RunOutcome::kFailed: return static_cast<int>(hpo::ExitStatus::kFailure);
     case hpo::RunOutcome::kSkipped: return static_cast<int>(hpo::ExitStatus::kNotRun);
-    case hpo::RunOutcome::kReturnedToPending: return static_cast<int>(hpo::ExitStatus::kInterrupted);
+    case hpo::RunOutcome::kReturnedToPending:
+      return static_cast<int>(hpo::ExitStatus::kInterrupted);
     default: return 0;
   }
 }

@@ -29,29 +29,28 @@ struct Options {
 // status: 130 when interrupted, an error (1) when no trial of the campaign finished and some
 // failed, else 0 (some failed trials are normal in a search: the summary counts them).
 int LocalSummary(const hpo::Campaign& campaign, const hpo::LocalResult& r) {
-  std::string line = "local: " + std::to_string(r.started) + " runner(s) started: " +
-                     std::to_string(r.finished) + " finished, " + std::to_string(r.failed) +
-                     " failed, " + std::to_string(r.not_run) +
+  using hpo::TrialState;
+  auto n = [](auto v) { return std::to_string(v); };
+  std::string line = "local: " + n(r.started) + " runner(s) started: " + n(r.finished) +
+                     " finished, " + n(r.failed) + " failed, " + n(r.not_run) +
                      " ran nothing (trial claimed by another runner or already done)";
-  if (r.returned) line += ", " + std::to_string(r.returned) + " returned to pending";
+  if (r.returned) line += ", " + n(r.returned) + " returned to pending";
   if (r.stranded)
-    line += "; " + std::to_string(r.stranded) + " claim(s) whose runner never registered returned to pending";
+    line += "; " + n(r.stranded) + " claim(s) whose runner never registered returned to pending";
   hpo::Info(line);
   if (r.interrupted) return static_cast<int>(hpo::ExitStatus::kInterrupted);
-  size_t finished = campaign.List(hpo::TrialState::kFinished).size();
-  size_t failed = campaign.List(hpo::TrialState::kFailed).size();
-  size_t pending = campaign.List(hpo::TrialState::kPending).size();
-  size_t running = campaign.List(hpo::TrialState::kRunning).size();
-  std::string root = campaign.layout().root().string();
-  hpo::Info(root + ": " + std::to_string(finished) + " finished, " + std::to_string(failed) +
-            " failed, " + std::to_string(running) + " running, " + std::to_string(pending) + " pending");
+  const hpo::Layout& L = campaign.layout();
+  size_t finished = campaign.List(TrialState::kFinished).size();
+  size_t failed = campaign.List(TrialState::kFailed).size();
+  hpo::Info(L.root().string() + ": " + n(finished) + " finished, " + n(failed) + " failed, " +
+            n(campaign.List(TrialState::kRunning).size()) + " running, " +
+            n(campaign.List(TrialState::kPending).size()) + " pending");
+  std::string status = "hpo-collect --status " + L.root().string();
   if (failed > 0 && finished == 0)
-    throw hpo::Error("every trial failed (" + std::to_string(failed) + " failed, none finished): " +
-                     "the reasons are in " + campaign.layout().state_dir(hpo::TrialState::kFailed).string() +
-                     "/trial_<i>.json, the trials' output in " + campaign.layout().trials_dir().string() +
-                     "/trial_<i>/stderr.log; hpo-collect --status " + root + " lists them");
-  if (failed > 0)
-    hpo::Warning(std::to_string(failed) + " trial(s) failed; hpo-collect --status " + root + " lists them");
+    throw hpo::Error("every trial failed (" + n(failed) + " failed, none finished): the reasons are in " +
+                     L.state_dir(TrialState::kFailed).string() + "/trial_<i>.json, the trials' output in " +
+                     L.trials_dir().string() + "/trial_<i>/stderr.log; " + status + " lists them");
+  if (failed > 0) hpo::Warning(n(failed) + " trial(s) failed; " + status + " lists them");
   return 0;
 }
 
