@@ -10,7 +10,7 @@
 //   failed/trial_<i>.json    failed, with the reason of every attempt
 //   trials/trial_<i>/        the trial's work folder: config.json, result.json, logs, checkpoints
 //   slurm/                   rendered batch scripts, submission records, SLURM logs
-//   slots/slot_<k>           local backend: slot k is taken (holder host, pid, start time)
+//   slots/slot_<k>           local backend: slot k is taken (a symlink naming its runner)
 //   .index/                  parsed-results cache of hpo-collect (safe to delete)
 //   final_results.json  best_config.json  results.csv  report.html  Makefile
 #pragma once

@@ -169,6 +169,8 @@ LocalResult RunLocal(const Campaign& campaign, int max_concurrent, const std::st
     }
     int others = slots.HeldByOthers(static_cast<long>(::getpid()));
     if (children.empty() && (stopping || others == 0)) {
+      // (Slots held a moment ago by runners of other launchers may have been freed since.)
+      if (slots_full && !stopping && slots.FindFree()) continue;
       if (slots_full && !stopping)
         throw Error("every slot in " + L.slots_dir().string() +
                     " is held by a process of another host or by a file that is not a slot; "

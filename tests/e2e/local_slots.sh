@@ -93,4 +93,15 @@ rc=0; wait "$launcher" || rc=$?
 assert_eq "$rc" 130 "exit status of a launcher stopped by SIGTERM"
 [ -z "$(ls camp3/slots)" ] || fail "slots left taken after SIGTERM: $(ls camp3/slots)"
 assert_eq "$(count_files camp3/pending)" 3 "trials back in pending after SIGTERM"
+
+# --- a slot of another host is never reclaimed: with no other slot, the launcher says so ----
+write_config camp4 0.1 1
+hpo-sample -n 1 | hpo-submit --no-start 2>/dev/null
+mkdir -p camp4/slots
+ln -s "elsewhere-$(hostname) 4242 1 4240 0" camp4/slots/slot_0
+rc=0; hpo-submit --local 2> other.log || rc=$?
+assert_eq "$rc" 1 "exit status with the only slot held on another host"
+grep -q "hpo-submit: error: every slot in .*camp4/slots is held by a process of another host" other.log \
+  || fail "other host's slot: $(cat other.log)"
+assert_eq "$(count_files camp4/pending)" 1 "trials left pending"
 note "ok"
