@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "claim.hpp"
 #include "error.hpp"
 #include "json_scan.hpp"
 #include "process.hpp"
@@ -831,14 +832,6 @@ double FileAge(const fs::path& p, double now) {
   return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
 }
 
-// Seconds since the file's inode last changed; a rename sets it (the mtime stays that of
-// the write, possibly long before).
-double InodeChangeAge(const fs::path& p, double now) {
-  struct stat st;
-  if (::lstat(p.c_str(), &st) != 0) return -1;
-  return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
-}
-
 // Temp files of writers killed mid-write are never read; those older than a day are
 // dropped (a write takes milliseconds, so nothing alive is that old), and so are retry
 // claims left by a retry that died. Only files of the tools' own names (IsTempFileName,
@@ -1022,13 +1015,10 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
       continue;
     }
     if (!rec) continue;
-    // A runner claims a trial by renaming pending/ -> running/ and records itself just after,
-    // so for a moment the claimed record still says "pending". Moving it back then would let
-    // a second runner claim it while the first runs it; only a claim older than the lease is
-    // an interrupted one (the runner died in between, or was stopped while giving it back).
-    if (rec->value("state", "") == StateName(TrialState::kPending) &&
-        InodeChangeAge(L.trial_file(TrialState::kRunning, id), now) < cfg.hpo.lease_timeout)
-      continue;
+    // A claimed record still says "pending" until its runner registers: left alone for the
+    // grace, then returned to pending (its runner died in between, or was stopped while
+    // giving it back). claim.hpp.
+    if (SettleClaim(campaign, id, *rec, now) != ClaimVerdict::kRegistered) continue;
     if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
     std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
     if (!job.empty()) job_ids.push_back(job);

@@ -11,6 +11,7 @@ enum class ExitStatus : int {
   kSuccess = 0,
   kFailure = 1,      // runtime error: I/O, a trial command that cannot start, SLURM refusing
   kUsage = 2,        // bad command line or bad configuration: the user must change something
+  kNotRun = 3,       // hpo-run: ran nothing (the trial is claimed by another runner, or done)
   kInterrupted = 130 // SIGINT/SIGTERM reached the tool itself
 };
 

@@ -74,6 +74,18 @@ fs::path Layout::slurm_script(int n) const {
   return slurm_dir() / ("array_" + std::to_string(n) + ".sbatch");
 }
 
+fs::path Layout::slot_file(int k) const { return slots_dir() / ("slot_" + std::to_string(k)); }
+
+std::optional<int> ParseSlotName(std::string_view name) {
+  constexpr std::string_view kSlot = "slot_";
+  if (name.size() <= kSlot.size() || name.size() > kSlot.size() + 9 ||
+      name.substr(0, kSlot.size()) != kSlot)
+    return std::nullopt;
+  TrialId k = 0;
+  if (!ParseId(name.substr(kSlot.size()), &k)) return std::nullopt;
+  return static_cast<int>(k);
+}
+
 fs::path Layout::submission_record(const std::string& job_id) const {
   return slurm_dir() / (std::string(kJobPrefix) + job_id + std::string(kJson));
 }

@@ -10,6 +10,7 @@
 //   failed/trial_<i>.json    failed, with the reason of every attempt
 //   trials/trial_<i>/        the trial's work folder: config.json, result.json, logs, checkpoints
 //   slurm/                   rendered batch scripts, submission records, SLURM logs
+//   slots/slot_<k>           local backend: slot k is taken (a symlink naming its runner)
 //   .index/                  parsed-results cache of hpo-collect (safe to delete)
 //   final_results.json  best_config.json  results.csv  report.html  Makefile
 #pragma once
@@ -78,6 +79,11 @@ class Layout {
   fs::path submission_record(const std::string& job_id) const;
   fs::path slurm_log_pattern() const { return slurm_dir() / "%x_%A_%a.out"; }
 
+  // "slots/": the local backend's run slots, one file per slot taken (local_slots.hpp).
+  fs::path slots_dir() const { return root_ / "slots"; }
+  // "slots/slot_<k>": slot k (0 <= k < hpo.max_concurrent_jobs) is taken.
+  fs::path slot_file(int k) const;
+
   fs::path final_results() const { return root_ / "final_results.json"; }
   fs::path best_config() const { return root_ / "best_config.json"; }
   fs::path results_csv() const { return root_ / "results.csv"; }
@@ -116,6 +122,9 @@ bool IsIndexSegmentName(std::string_view name);
 // True for the name of a segment in the earlier JSON-lines format ("seg.<UniqueName>.jsonl"),
 // which is no longer read and is removed when the index is merged.
 bool IsOldIndexSegmentName(std::string_view name);
+
+// Parses "slot_<k>" back to k; nullopt for anything else.
+std::optional<int> ParseSlotName(std::string_view name);
 
 // Parses "job_<jobid>.json" back to the job id.
 std::optional<std::string> ParseSubmissionRecordName(std::string_view name);

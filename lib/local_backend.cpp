@@ -1,47 +1,57 @@
 #include "local_backend.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <deque>
+#include <map>
 #include <set>
 
+#include "claim.hpp"
 #include "error.hpp"
+#include "local_slots.hpp"
 #include "process.hpp"
 #include "tool.hpp"
 
 namespace hpo {
 namespace {
 
-// Runners of this host recorded in running/ that are not our children (left by a launcher
-// that was killed): they still hold slots.
-std::set<pid_t> ForeignRunners(const Campaign& c, const std::set<pid_t>& ours) {
-  std::set<pid_t> out;
-  std::string host = HostName();
-  for (TrialId id : c.List(TrialState::kRunning)) {
-    std::optional<Record> rec;
-    try {
-      rec = c.Read(TrialState::kRunning, id);
-    } catch (const Error&) {
-      continue;
-    }
-    if (!rec || !rec->contains("runner")) continue;
-    const auto& r = (*rec)["runner"];
-    if (r.value("host", "") != host || r.contains("slurm_job_id")) continue;
-    pid_t pid = static_cast<pid_t>(r.value("pid", 0L));
-    if (pid > 0 && !ours.count(pid) && ProcessAlive(pid)) out.insert(pid);
-  }
-  return out;
-}
+// Seconds between looks at the slots while other launchers' runners hold them (their ends
+// send us no signal).
+constexpr long kSlotPollMillis = 300;
 
-pid_t Spawn(const std::string& runner, const std::string& dir, TrialId id, const sigset_t& old) {
+// A runner forked but waiting at a gate (a pipe) before it runs: its slot is taken in its
+// own name (pid and start time) first. A launcher killed meanwhile closes the gate unopened,
+// and the runner then exits without running anything.
+struct GatedRunner {
+  pid_t pid = -1;
+  int gate = -1;  // write end; one byte opens it
+};
+
+GatedRunner SpawnGated(const std::string& runner, const std::string& dir, TrialId id,
+                       const sigset_t& old) {
   std::string ids = std::to_string(id);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
   pid_t pid = ::fork();
-  if (pid < 0) throw Error("failed to fork a runner: " + ErrnoText(errno));
+  if (pid < 0) {
+    int e = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error("failed to fork a runner: " + ErrnoText(e));
+  }
   if (pid == 0) {
+    ::close(fds[1]);
+    char c = 0;
+    ssize_t n;
+    do n = ::read(fds[0], &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1 || c != 'g') ::_exit(0);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     ::execl(runner.c_str(), runner.c_str(), dir.c_str(), "--trial", ids.c_str(), "--quiet",
             static_cast<char*>(nullptr));
@@ -49,47 +59,127 @@ pid_t Spawn(const std::string& runner, const std::string& dir, TrialId id, const
     (void)!::write(2, m.data(), m.size());
     ::_exit(127);
   }
-  return pid;
+  ::close(fds[0]);
+  return {pid, fds[1]};
+}
+
+// Opens the gate (the runner runs) or closes it unopened (it exits at once and is reaped).
+void OpenGate(GatedRunner& g) {
+  (void)!::write(g.gate, "g", 1);
+  ::close(g.gate);
+}
+void CancelGate(GatedRunner& g) {
+  ::close(g.gate);
+  int status;
+  while (::waitpid(g.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+bool StillPending(const Layout& L, TrialId id) {
+  struct stat st;
+  return ::lstat(L.trial_file(TrialState::kPending, id).c_str(), &st) == 0;
+}
+
+// Counts a runner's end by its exit status (hpo-run --help).
+void Count(LocalResult& res, int status) {
+  ExitInfo e = FromWaitStatus(status);
+  if (e.ok())
+    ++res.finished;
+  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kNotRun))
+    ++res.not_run;
+  else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kInterrupted))
+    ++res.returned;
+  else
+    ++res.failed;
 }
 
 }  // namespace
+
+LocalResult& LocalResult::operator+=(const LocalResult& o) {
+  started += o.started;
+  finished += o.finished;
+  failed += o.failed;
+  not_run += o.not_run;
+  returned += o.returned;
+  stranded += o.stranded;
+  interrupted = interrupted || o.interrupted;
+  return *this;
+}
 
 LocalResult RunLocal(const Campaign& campaign, int max_concurrent, const std::string& runner) {
   LocalResult res;
   if (::access(runner.c_str(), X_OK) != 0)
     throw Error("cannot run the trial runner " + runner + ": " + ErrnoText(errno) +
                 " (it is installed beside hpo-submit)");
+  const Layout& L = campaign.layout();
+  LocalSlots slots(L, max_concurrent);
   sigset_t mask, old;
   sigemptyset(&mask);
   for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, s);
   ::sigprocmask(SIG_BLOCK, &mask, &old);
-  const std::string dir = campaign.layout().root().string();
-  std::set<pid_t> children;
-  std::set<pid_t> foreign = ForeignRunners(campaign, children);
+  const std::string dir = L.root().string();
+  struct Child {
+    int slot;
+    SlotHolder holder;
+  };
+  std::map<pid_t, Child> children;
   std::deque<TrialId> queue;
   std::set<TrialId> launched;
   bool stopping = false;
   auto refill = [&] {
+    res.stranded += static_cast<int>(ReturnStrandedClaims(campaign).size());
     queue.clear();
     for (TrialId id : campaign.List(TrialState::kPending))
       if (!launched.count(id)) queue.push_back(id);
   };
   refill();
   while (true) {
-    for (auto it = foreign.begin(); it != foreign.end();)
-      it = ProcessAlive(*it) ? std::next(it) : foreign.erase(it);
-    while (!stopping && static_cast<int>(children.size() + foreign.size()) < max_concurrent) {
+    bool slots_full = false;
+    while (!stopping) {
       if (queue.empty()) refill();
       if (queue.empty()) break;
+      if (!StillPending(L, queue.front())) {  // claimed by another launcher's runner
+        queue.pop_front();
+        continue;
+      }
+      auto k = slots.FindFree();
+      if (!k) {
+        slots_full = true;
+        break;
+      }
       TrialId id = queue.front();
+      GatedRunner g = SpawnGated(runner, dir, id, old);
+      SlotHolder holder = SlotHolder::Of(g.pid, id);
+      bool taken = false;
+      try {
+        taken = slots.Take(*k, holder);
+      } catch (...) {
+        CancelGate(g);
+        throw;
+      }
+      if (!taken) {  // another launcher took slot k first: look again
+        CancelGate(g);
+        continue;
+      }
+      OpenGate(g);
       queue.pop_front();
       launched.insert(id);
-      children.insert(Spawn(runner, dir, id, old));
+      children[g.pid] = {*k, holder};
       ++res.started;
     }
-    if (children.empty() && (stopping || foreign.empty())) break;
-    // Wait for a child, a signal, or (with foreign runners) a periodic re-check.
-    timespec ts{children.empty() ? 1 : 5, 0};
+    int others = slots.HeldByOthers(static_cast<long>(::getpid()));
+    if (children.empty() && (stopping || others == 0)) {
+      // (Slots held a moment ago by runners of other launchers may have been freed since.)
+      if (slots_full && !stopping && slots.FindFree()) continue;
+      if (slots_full && !stopping)
+        throw Error("every slot in " + L.slots_dir().string() +
+                    " is held by a process of another host or by a file that is not a slot; "
+                    "remove those slot files if their runners are gone");
+      break;
+    }
+    // Wait for a runner to end, a signal, or (while others hold slots) the next look.
+    long ms = slots_full || others > 0 ? kSlotPollMillis : 5000;
+    timespec ts{ms / 1000, (ms % 1000) * 1000000};
     siginfo_t info;
     int sig = ::sigtimedwait(&mask, &info, &ts);
     if ((sig == SIGINT || sig == SIGTERM || sig == SIGHUP) && !stopping) {
@@ -97,14 +187,16 @@ LocalResult RunLocal(const Campaign& campaign, int max_concurrent, const std::st
       res.interrupted = true;
       Info("stopping: " + SignalName(sig) + " forwarded to " + std::to_string(children.size()) +
            " runner(s); their trials return to pending");
-      for (pid_t p : children) ::kill(p, SIGTERM);
+      for (const auto& [p, c] : children) ::kill(p, SIGTERM);
     }
     int status;
     pid_t done;
     while ((done = ::waitpid(-1, &status, WNOHANG)) > 0) {
-      if (!children.erase(done)) continue;
-      if (FromWaitStatus(status).ok()) ++res.finished;
-      else ++res.failed;
+      auto it = children.find(done);
+      if (it == children.end()) continue;
+      slots.Release(it->second.slot, it->second.holder);
+      Count(res, status);
+      children.erase(it);
     }
   }
   ::sigprocmask(SIG_SETMASK, &old, nullptr);

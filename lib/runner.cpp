@@ -13,6 +13,7 @@
 
 #include "atomic_file.hpp"
 #include "campaign.hpp"
+#include "claim.hpp"
 #include "command.hpp"
 #include "error.hpp"
 #include "json_parse.hpp"
@@ -162,6 +163,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   Record rec;
   // Not flushed on its own: the record written into running/ right after flushes the folder,
   // and a claim lost to a crash before that only puts the trial back in pending/.
+  const double claim_time = NowSeconds();
   Outcome claimed = campaign.Move(id, TrialState::kPending, TrialState::kRunning, Durability::kNoSync);
   if (claimed == Outcome::kMissing) {
     auto state = campaign.Find(id);
@@ -195,6 +197,15 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
     rec = *r;
   }
 
+  // A claim not registered within the grace is returned to pending by hpo-collect or the
+  // local launcher (claim.hpp); one this late might be returned and claimed again meanwhile,
+  // so give it up, leaving the record as it is, rather than run the trial twice.
+  const double register_within = ClaimGrace(cfg.hpo.lease_timeout) / 2;
+  if (claimed == Outcome::kDone && NowSeconds() - claim_time > register_within) {
+    Info(tag + ": claimed but not registered within " + json(register_within).dump() +
+         " s; left to be returned to pending, not run");
+    return RunOutcome::kSkipped;
+  }
   const int attempt = rec.value("attempt", 1);
   const json trial_config = rec.value("config", json::object());
   rec["state"] = "running";

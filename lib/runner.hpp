@@ -13,7 +13,8 @@ namespace hpo {
 enum class RunOutcome {
   kFinished,          // a finite metric: moved to results/
   kFailed,            // moved to failed/ with the reason
-  kSkipped,           // claimed by another runner, or already done: nothing run
+  kSkipped,           // nothing run: claimed by another runner, already done, or claimed too
+                      // late to register (claim.hpp)
   kReturnedToPending,  // interrupted locally before it could finish: back in pending/
   kLeftRunning         // SLURM is ending the job: hpo-collect settles it (or a requeue resumes)
 };

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "claim.hpp"
 #include "error.hpp"
 #include "report.hpp"
 #include "tool.hpp"
@@ -126,11 +127,21 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
     o += "  no finished trial yet\n";
   }
 
+  // A runner registers with its host and start time at once; a claim without them is one
+  // whose runner has not registered (yet, or ever: claim.hpp). Its age is the claim's.
+  auto unregistered = [](const TrialRow& r) { return r.info.host.empty() && !r.info.start_time; };
+  const double grace = ClaimGrace(cfg.hpo.lease_timeout);
   std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
+  size_t stranded = 0;
   for (size_t i = 0; i < rows.size(); ++i)
     if (rows[i].state == TrialState::kRunning) {
       auto start = rows[i].info.start_time;
-      running.push_back({start ? now - *start : -1, i});
+      double elapsed = start ? now - *start : -1;
+      if (unregistered(rows[i])) {
+        elapsed = ClaimAge(L, rows[i].id, now);
+        if (elapsed >= grace) ++stranded;
+      }
+      running.push_back({elapsed, i});
     }
   std::stable_sort(running.begin(), running.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -152,6 +163,14 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       char head[64];
       std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
       o += head;
+      if (unregistered(r)) {
+        double age = std::max(0.0, running[k].first);
+        o += " claimed, runner never registered " + FormatDuration(age) + " ago";
+        if (age >= grace)
+          o += " (stranded: hpo-collect or hpo-submit --local returns it to pending)";
+        o += "\n";
+        continue;
+      }
       o += " " + (host.empty() ? std::string("?") : host);
       if (!array.empty() && !task.empty())
         o += "  job " + array + "_" + task;
@@ -167,6 +186,10 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       }
       o += "\n";
     }
+    if (stranded)
+      o += "  " + std::to_string(stranded) +
+           " claim(s) whose runner never registered: not running; hpo-collect " +
+           L.root().string() + " returns them to pending\n";
     if (stale)
       o += "  " + std::to_string(stale) +
            " running trial(s) have not renewed their lease for over " +

@@ -211,3 +211,19 @@ TEST_CASE("retry claim names are told from everything else in tmp/") {
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("unit");
+TEST_CASE("slot names round trip and nothing else parses as a slot") {
+  Layout L("/c");
+  for (int k : {0, 1, 9, 10, 4096, 999999}) {
+    CAPTURE(k);
+    CHECK(L.slot_file(k).parent_path() == L.slots_dir());
+    CHECK(hpo::ParseSlotName(L.slot_file(k).filename().string()) == k);
+  }
+  for (const char* bad : {"slot_", "slot_01", "slot_-1", "slot_1.tmp", "slot_x", "slot.1",
+                          "trial_1.json", "slot_1234567890", ".slot_1", ""}) {
+    CAPTURE(std::string(bad));
+    CHECK_FALSE(hpo::ParseSlotName(bad).has_value());
+  }
+}
+TEST_SUITE_END();

@@ -26,8 +26,15 @@ int Run(int argc, char** argv) {
       "HPO_TRIAL_ID, HPO_CONFIG, HPO_RESULT, HPO_TRIAL_DIR, HPO_ATTEMPT, HPO_RESTART_COUNT,\n"
       "HPO_METRIC and HPO_CAMPAIGN_DIR set, renews its lease while it runs, and moves the trial\n"
       "to results/ (finite metric) or failed/ (with the reason). A trial claimed by another\n"
-      "runner is not run twice: the loser exits 0 and says why. hpo-submit starts it; you\n"
-      "rarely call it yourself. Exit status: 0 finished or skipped, 1 the trial failed.",
+      "runner is not run twice: the loser says why and exits 3. hpo-submit starts it; you\n"
+      "rarely call it yourself.\n"
+      "Exit status:\n"
+      "  0    the trial ran and finished (under SLURM also: left in running/ for hpo-collect\n"
+      "       or the requeued task, as the job ends)\n"
+      "  1    the trial failed (reason in failed/), or an error\n"
+      "  2    a usage mistake\n"
+      "  3    nothing run: the trial is claimed by another runner or already finished/failed\n"
+      "  130  interrupted (SIGINT/SIGTERM, not under SLURM): the trial went back to pending",
       "  hpo-run hpo_results/mlp_example --trial 7\n"
       "  hpo-run \"$CAMPAIGN\" --array-offset 1000   # in a batch script: trial 1000+task id\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
@@ -61,7 +68,10 @@ int Run(int argc, char** argv) {
   if (id < 0 || id > hpo::kMaxTrialId)
     throw hpo::UsageError("trial id " + std::to_string(id) + " is out of range");
   switch (hpo::RunTrial(dir, id)) {
-    case hpo::RunOutcome::kFailed: return 1;
+    case hpo::RunOutcome::kFailed: return static_cast<int>(hpo::ExitStatus::kFailure);
+    case hpo::RunOutcome::kSkipped: return static_cast<int>(hpo::ExitStatus::kNotRun);
+    case hpo::RunOutcome::kReturnedToPending:
+      return static_cast<int>(hpo::ExitStatus::kInterrupted);
     default: return 0;
   }
 }

@@ -25,6 +25,35 @@ struct Options {
        no_start = false, retry_failed = false;
 };
 
+// Prints what the local runners did and what the campaign holds now; returns the exit
+// status: 130 when interrupted, an error (1) when no trial of the campaign finished and some
+// failed, else 0 (some failed trials are normal in a search: the summary counts them).
+int LocalSummary(const hpo::Campaign& campaign, const hpo::LocalResult& r) {
+  using hpo::TrialState;
+  auto n = [](auto v) { return std::to_string(v); };
+  std::string line = "local: " + n(r.started) + " runner(s) started: " + n(r.finished) +
+                     " finished, " + n(r.failed) + " failed, " + n(r.not_run) +
+                     " ran nothing (trial claimed by another runner or already done)";
+  if (r.returned) line += ", " + n(r.returned) + " returned to pending";
+  if (r.stranded)
+    line += "; " + n(r.stranded) + " claim(s) whose runner never registered returned to pending";
+  hpo::Info(line);
+  if (r.interrupted) return static_cast<int>(hpo::ExitStatus::kInterrupted);
+  const hpo::Layout& L = campaign.layout();
+  size_t finished = campaign.List(TrialState::kFinished).size();
+  size_t failed = campaign.List(TrialState::kFailed).size();
+  hpo::Info(L.root().string() + ": " + n(finished) + " finished, " + n(failed) + " failed, " +
+            n(campaign.List(TrialState::kRunning).size()) + " running, " +
+            n(campaign.List(TrialState::kPending).size()) + " pending");
+  std::string status = "hpo-collect --status " + L.root().string();
+  if (failed > 0 && finished == 0)
+    throw hpo::Error("every trial failed (" + n(failed) + " failed, none finished): the reasons are in " +
+                     L.state_dir(TrialState::kFailed).string() + "/trial_<i>.json, the trials' output in " +
+                     L.trials_dir().string() + "/trial_<i>/stderr.log; " + status + " lists them");
+  if (failed > 0) hpo::Warning(n(failed) + " trial(s) failed; " + status + " lists them");
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   Options opt;
   hpo::po::options_description desc("options");
@@ -55,11 +84,15 @@ int Run(int argc, char** argv) {
       "empty directory becomes a campaign), then starts the pending trials. A trial already\n"
       "known in any state is not added again.\n"
       "  --local  runs them as local processes through hpo-run, at most hpo.max_concurrent_jobs\n"
-      "           at once; it keeps no state: kill it and run it again, it continues.\n"
+      "           at once across every launcher of the campaign (slots/); it keeps no state:\n"
+      "           kill it and run it again, it continues.\n"
       "  --array  submits the pending trials as SLURM job arrays (--array=IDS%max_concurrent_jobs,\n"
       "           split at the cluster's MaxArraySize and chained with afterany), then an\n"
       "           hpo-collect job with --dependency=afterany; prints the array job ids.\n"
-      "Without --local or --array: --array when sbatch is on PATH, else --local.",
+      "Without --local or --array: --array when sbatch is on PATH, else --local.\n"
+      "Exit status: 0 done (with --local: at least one trial of the campaign finished, or none\n"
+      "failed; failed trials are counted in the summary), 1 an error, or with --local every\n"
+      "trial of the campaign failed, 2 a usage or configuration mistake, 130 interrupted.",
       "  hpo-sample -n 100 | hpo-submit --array\n"
       "  hpo-sample -c examples/mlp/hpo.yaml | hpo-submit -c examples/mlp/hpo.yaml --local\n"
       "  hpo-submit --local            # only (re)start what is pending\n"};
@@ -115,16 +148,9 @@ int Run(int argc, char** argv) {
       auto moved = hpo::RetryFailed(campaign);
       if (moved.empty()) break;
       hpo::Info("retrying " + std::to_string(moved.size()) + " failed trial(s)");
-      hpo::LocalResult again = hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
-      r.started += again.started;
-      r.finished += again.finished;
-      r.failed += again.failed;
-      r.interrupted = again.interrupted;
+      r += hpo::RunLocal(campaign, cfg.hpo.max_concurrent_jobs, runner);
     }
-    hpo::Info("local: " + std::to_string(r.started) + " runner(s) started, " +
-              std::to_string(r.finished) + " ended ok, " + std::to_string(r.failed) +
-              " with a failed trial");
-    return r.interrupted ? static_cast<int>(hpo::ExitStatus::kInterrupted) : 0;
+    return LocalSummary(campaign, r);
   }
   hpo::SubmitOptions sopt;
   sopt.dry_run = opt.dry_run;

@@ -128,7 +128,9 @@ hpo:
   seed: 5
 YAML
 m=60
-hpo-sample -c r.yaml -n $m | hpo-submit -c r.yaml --local 2> r.log || fail "failing campaign: $(tail -3 r.log)"
+rc=0; hpo-sample -c r.yaml -n $m | hpo-submit -c r.yaml --local 2> r.log || rc=$?
+assert_eq "$rc" 1 "exit status of a campaign whose every trial failed ($(tail -3 r.log))"
+grep -q "every trial failed ($m failed, none finished)" r.log || fail "failing campaign: $(tail -3 r.log)"
 assert_eq "$(count_files campr/failed)" $m "failed trials"
 sed -i 's/max_attempts: 1/max_attempts: 5/' r.yaml
 pids=()

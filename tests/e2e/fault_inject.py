@@ -241,6 +241,7 @@ class Harness:
         allowed = {0, -signal.SIGKILL}
         if p.tag == "runner":
             allowed.add(1)  # its trial failed (killed), or the race in ALLOWED_ERRORS
+            allowed.add(3)  # ran nothing: a launcher's runner claimed the trial first
         if p.tag == "launcher":
             # Stopped with SIGTERM at a recovery point: 130 once its handler is installed,
             # killed by the signal before that.

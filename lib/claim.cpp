@@ -1,0 +1,63 @@
+#include "claim.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+
+#include "error.hpp"
+#include "tool.hpp"
+
+namespace hpo {
+
+ClaimVerdict JudgeClaim(const ClaimFacts& f) {
+  if (f.state != StateName(TrialState::kPending)) return ClaimVerdict::kRegistered;
+  if (f.claim_age < 0 || f.claim_age < f.grace) return ClaimVerdict::kRegistering;
+  return ClaimVerdict::kStranded;
+}
+
+double ClaimGrace(double lease_timeout) {
+  double grace = 60;
+  if (const char* env = std::getenv("HPO_CLAIM_GRACE"); env && *env) {
+    char* end = nullptr;
+    double v = std::strtod(env, &end);
+    if (end && *end == '\0' && v > 0) grace = v;
+  }
+  return lease_timeout > 0 ? std::min(grace, lease_timeout) : grace;
+}
+
+double ClaimAge(const Layout& L, TrialId id, double now) {
+  struct stat st;
+  if (::lstat(L.trial_file(TrialState::kRunning, id).c_str(), &st) != 0) return -1;
+  return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
+}
+
+ClaimVerdict SettleClaim(const Campaign& c, TrialId id, const Record& rec, double now) {
+  double age = ClaimAge(c.layout(), id, now);
+  ClaimVerdict v =
+      JudgeClaim({rec.value("state", ""), age, ClaimGrace(c.config().hpo.lease_timeout)});
+  if (v != ClaimVerdict::kStranded) return v;
+  // The record says pending: the same rename a runner's interrupted give-back does.
+  if (c.Move(id, TrialState::kRunning, TrialState::kPending) == Outcome::kDone)
+    Warning(
+        "trial " + std::to_string(id) + ": claimed " + std::to_string(static_cast<long>(age)) +
+        " s ago, but its runner never registered (killed before it could); returned to pending");
+  return v;
+}
+
+std::vector<TrialId> ReturnStrandedClaims(const Campaign& c) {
+  std::vector<TrialId> out;
+  for (TrialId id : c.List(TrialState::kRunning)) {
+    std::optional<Record> rec;
+    try {
+      rec = c.Read(TrialState::kRunning, id);
+    } catch (const Error&) {
+      continue;  // hpo-collect names it
+    }
+    if (rec && SettleClaim(c, id, *rec, NowSeconds()) == ClaimVerdict::kStranded) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace hpo
