@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "error.hpp"
+
 namespace hpo {
 
 // How a child process ended.
@@ -23,6 +25,36 @@ ExitInfo FromWaitStatus(int status);
 
 // Name of a signal ("SIGTERM").
 std::string SignalName(int sig);
+
+// How to start a child process.
+struct SpawnSpec {
+  std::vector<std::string> argv;              // argv[0] is looked up in PATH
+  const std::vector<std::string>* env = nullptr;  // "K=V" entries; nullptr: this environment
+  std::string workdir;                        // "" to stay in the current directory
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // -1: inherited
+  bool new_process_group = false;             // setpgid(0, 0): signals reach its whole tree
+};
+
+// A child that could not be started: the step that failed in it ("exec", "chdir <dir>")
+// and the OS reason. The child has been reaped.
+class SpawnError : public Error {
+ public:
+  SpawnError(const std::string& program, std::string step, int err);
+  // "exec: No such file or directory".
+  const std::string& detail() const { return detail_; }
+  int err() const { return err_; }
+
+ private:
+  std::string detail_;
+  int err_;
+};
+
+// Starts a child with default signal dispositions and an empty signal mask, and returns its
+// pid once the program has replaced it. Whether exec (or chdir) failed is not guessed from
+// an exit code 127: the child reports its errno through a close-on-exec pipe (which exec
+// closes on success), and the failure is thrown as a SpawnError. Throws an Error when fork
+// fails.
+pid_t Spawn(const SpawnSpec& spec);
 
 // Result of RunCapture.
 struct Captured {

@@ -76,6 +76,7 @@ std::vector<TrialId> RetryFailed(const Campaign& c) {
       next["state"] = "pending";
       next["attempt"] = rec->value("attempt", 1) + 1;
       next.erase("reason");
+      next.erase("stderr_tail");
       next.erase("additional_info");
       next.erase("runner");
       // Rewrite in place, then one rename: a crash in between leaves a record whose state
