@@ -65,6 +65,25 @@ std::vector<FailureGroup> GroupFailures(const std::vector<TrialRow>& rows) {
   return groups;
 }
 
+std::string FormatFailureGroups(const std::vector<FailureGroup>& groups, size_t max_groups,
+                                const std::string& indent) {
+  std::string o;
+  size_t n = std::min(max_groups, groups.size());
+  for (size_t i = 0; i < n; ++i) {
+    const FailureGroup& g = groups[i];
+    o += indent + std::to_string(g.ids.size()) + " x " + g.reason + " (trial" +
+         (g.ids.size() == 1 ? " " : "s ") + IdList(g.ids, 10) + ")\n";
+    for (size_t b = 0, e; b < g.stderr_tail.size(); b = e + 1) {
+      e = g.stderr_tail.find('\n', b);
+      if (e == std::string::npos) e = g.stderr_tail.size();
+      o += indent + "  | " + g.stderr_tail.substr(b, e - b) + "\n";
+    }
+  }
+  if (groups.size() > n)
+    o += indent + "... and " + std::to_string(groups.size() - n) + " other cause(s)\n";
+  return o;
+}
+
 std::string IdList(const std::vector<TrialId>& ids, size_t max) {
   std::string out;
   size_t n = std::min(max, ids.size());

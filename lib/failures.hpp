@@ -28,6 +28,12 @@ struct FailureGroup {
 // The failed rows grouped by ReasonKey, the largest group first (ties: lowest first id).
 std::vector<FailureGroup> GroupFailures(const std::vector<TrialRow>& rows);
 
+// The groups for a terminal, at most `max_groups`, each line starting with `indent`:
+//   4 x CANCELLED: SLURM job N ended before ... (trials 0, 1, 2, 3)
+//     | the last lines of stderr
+std::string FormatFailureGroups(const std::vector<FailureGroup>& groups, size_t max_groups,
+                                const std::string& indent);
+
 // "3, 7, 12" for at most `max` ids, then " and N more".
 std::string IdList(const std::vector<TrialId>& ids, size_t max);
 

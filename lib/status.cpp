@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "error.hpp"
+#include "failures.hpp"
 #include "report.hpp"
 #include "tool.hpp"
 
@@ -125,6 +126,9 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   } else {
     o += "  no finished trial yet\n";
   }
+
+  if (counts[TrialState::kFailed] > 0)
+    o += "  failures:\n" + FormatFailureGroups(GroupFailures(rows), 5, "    ");
 
   std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
   for (size_t i = 0; i < rows.size(); ++i)
