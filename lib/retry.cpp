@@ -90,4 +90,20 @@ std::vector<TrialId> RetryFailed(const Campaign& c) {
   return moved;
 }
 
+std::size_t CountOutOfAttempts(const Campaign& c) {
+  std::size_t n = 0;
+  const int max_attempts = c.config().hpo.max_attempts;
+  for (TrialId id : c.List(TrialState::kFailed)) {
+    try {
+      auto rec = c.Read(TrialState::kFailed, id);
+      if (rec && rec->value("state", "") == StateName(TrialState::kFailed) &&
+          rec->value("attempt", 1) >= max_attempts)
+        ++n;
+    } catch (const Error&) {
+      // unreadable: RetryFailed warns about it
+    }
+  }
+  return n;
+}
+
 }  // namespace hpo

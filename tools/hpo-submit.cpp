@@ -92,14 +92,18 @@ int Run(int argc, char** argv) {
       batch.clear();
     }
   }
-  hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
-            std::to_string(lines.size() - added) + " already known; " +
-            std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
-
   if (opt.retry_failed) {
     auto moved = hpo::RetryFailed(campaign);
     hpo::Info(std::to_string(moved.size()) + " failed trial(s) with attempts left moved back to pending");
+    if (std::size_t stuck = hpo::CountOutOfAttempts(campaign))
+      hpo::Info(std::to_string(stuck) + " failed trial(s) are out of attempts (hpo.max_attempts = " +
+                std::to_string(cfg.hpo.max_attempts) + "); raise hpo.max_attempts in " + opt.config +
+                " and run again");
   }
+  // Counted after the retries, so the pending count includes what they moved back.
+  hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
+            std::to_string(lines.size() - added) + " already known; " +
+            std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
   if (opt.no_start) return 0;
   bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
   if (!use_array) {
