@@ -100,6 +100,10 @@ fs::path CanonicalRoot(const fs::path& dir) {
 }
 }  // namespace
 
+fs::path ConfigDir(const Config& config) {
+  return fs::absolute(fs::path(config.file).parent_path()).lexically_normal();
+}
+
 Campaign::Campaign(Layout layout, Config config, fs::path workdir)
     : layout_(std::move(layout)), config_(std::move(config)), workdir_(std::move(workdir)) {}
 
@@ -111,13 +115,18 @@ Campaign Campaign::Open(const fs::path& dir) {
                                     "with hpo-submit, or check the path");
   Config config = ParseConfig(*text, layout.config_file().string());
   fs::path workdir = layout.root();
+  fs::path config_dir;
   if (auto id = ReadFile(layout.identity_file(), 1 << 20)) {
     auto j = nlohmann::json::parse(*id, nullptr, false);
     if (j.is_object() && j.contains("workdir") && j["workdir"].is_string())
       workdir = j["workdir"].get<std::string>();
+    if (j.is_object() && j.contains("config_dir") && j["config_dir"].is_string())
+      config_dir = j["config_dir"].get<std::string>();
   }
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
-  return Campaign(std::move(layout), std::move(config), std::move(workdir));
+  Campaign c(std::move(layout), std::move(config), workdir);
+  c.config_dir_ = config_dir.empty() ? workdir : config_dir;  // (campaigns made before it)
+  return c;
 }
 
 Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::path& workdir,
@@ -126,6 +135,7 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
   nlohmann::json identity = {{"fingerprint", config.Fingerprint()},
                              {"workdir", fs::absolute(workdir).string()},
+                             {"config_dir", ConfigDir(config).string()},
                              {"created", NowSeconds()},
                              {"version", kVersion}};
   Publish mode = force == Force::kYes ? Publish::kReplace : Publish::kNoReplace;

@@ -52,16 +52,31 @@ ExitInfo FromWaitStatus(int status) {
   return e;
 }
 
-bool FindInPath(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  std::stringstream ss(path ? path : "/usr/bin:/bin");
+namespace {
+ProgramStatus PathStatus(const std::string& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return ProgramStatus::kMissing;
+  if (!S_ISREG(st.st_mode) || ::access(p.c_str(), X_OK) != 0) return ProgramStatus::kNotExecutable;
+  return ProgramStatus::kFound;
+}
+}  // namespace
+
+ProgramStatus LocateProgram(const std::string& program, const std::string& workdir,
+                            const std::string& path) {
+  if (program.find('/') != std::string::npos)
+    return PathStatus(program[0] == '/' || workdir.empty() ? program : workdir + "/" + program);
+  std::stringstream ss(path);
   std::string dir;
   while (std::getline(ss, dir, ':')) {
-    std::string p = (dir.empty() ? "." : dir) + "/" + program;
-    if (::access(p.c_str(), X_OK) == 0) return true;
+    std::string p = (dir.empty() ? workdir.empty() ? std::string(".") : workdir : dir) + "/" + program;
+    if (PathStatus(p) == ProgramStatus::kFound) return ProgramStatus::kFound;
   }
-  return false;
+  return ProgramStatus::kNotOnPath;
+}
+
+bool FindInPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  return LocateProgram(program, "", path ? path : "/usr/bin:/bin") == ProgramStatus::kFound;
 }
 
 SpawnError::SpawnError(const std::string& program, std::string step, int err)

@@ -70,6 +70,20 @@ struct Captured {
 Captured RunCapture(const std::vector<std::string>& argv, const std::string& input = "",
                     double timeout_seconds = 60);
 
+// Where execvp would find a program.
+enum class ProgramStatus {
+  kFound,          // an executable regular file
+  kNotOnPath,      // a bare name that no folder of the PATH holds
+  kMissing,        // a path (it has a '/') that does not exist
+  kNotExecutable,  // a path to a directory, or to a file without execute permission
+};
+
+// Looks `program` up as execvp would: a name with a '/' is a path (relative to `workdir`),
+// any other name is searched in the folders of `path` (a PATH value; an empty folder is
+// the working directory).
+ProgramStatus LocateProgram(const std::string& program, const std::string& workdir,
+                            const std::string& path);
+
 // True when `program` is found in PATH (or is an executable path).
 bool FindInPath(const std::string& program);
 

@@ -260,7 +260,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   RemoveFile(L.trial_result(id));  // a stale result of an earlier attempt must not count
 
   CommandContext ctx{L.trial_config(id).string(), L.trial_result(id).string(), tdir.string(),
-                     std::to_string(id), std::to_string(attempt)};
+                     std::to_string(id), std::to_string(attempt), campaign.config_dir().string()};
   std::vector<std::string> argv = RenderCommand(cfg.trial.command, ctx, trial_config);
   std::vector<std::pair<std::string, std::string>> add = cfg.trial.env;
   add.insert(add.end(), {{kEnvTrialId, std::to_string(id)},

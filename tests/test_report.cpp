@@ -415,7 +415,7 @@ TEST_SUITE("unit") {
         "boom &lt;b&gt;bold&lt;/b&gt; &amp; &#39;single&#39; &quot;double&quot; λ";
     CHECK(html.find("<code>" + reason + " (see ") != std::string::npos);  // the failures table
     CHECK(Count(html, ": " + reason + " (see ") == 3);                    // the timeline tooltips
-    CHECK(Count(html, "<td>" + reason + "</td>") == 1);                   // grouped reasons
+    CHECK(Count(html, "<td><code>" + reason + "</code></td>") == 1);     // grouped causes
     CHECK(html.find("<th>loss&lt;&amp;&gt;</th>") != std::string::npos);
     CHECK(html.find(">loss&lt;&amp;&gt;</text>") != std::string::npos);
   }
