@@ -89,6 +89,10 @@ double NowSeconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
+fs::path ConfigDir(const Config& config) {
+  return fs::absolute(fs::path(config.file).parent_path()).lexically_normal();
+}
+
 namespace {
 // Absolute and without "." or ".." parts ("make -C DIR" runs tools on "."), but symlinks in
 // the path are kept as the user wrote them.
@@ -217,6 +221,7 @@ std::string Joined(const std::vector<std::string>& parts) {
 nlohmann::json NewIdentity(const Config& config, const fs::path& workdir) {
   return {{"fingerprint", config.Fingerprint()},
           {"workdir", fs::absolute(workdir).string()},
+          {"config_dir", ConfigDir(config).string()},
           {"created", NowSeconds()},
           {"version", kVersion}};
 }
@@ -260,8 +265,13 @@ Campaign Campaign::Open(const fs::path& dir) {
   fs::path workdir = layout.root();
   if (identity->contains("workdir") && (*identity)["workdir"].is_string())
     workdir = (*identity)["workdir"].get<std::string>();
+  fs::path config_dir;
+  if (identity->contains("config_dir") && (*identity)["config_dir"].is_string())
+    config_dir = (*identity)["config_dir"].get<std::string>();
   for (const auto& f : layout.Folders()) EnsureDirectory(f);
-  return Campaign(std::move(layout), std::move(config), std::move(workdir));
+  Campaign c(std::move(layout), std::move(config), workdir);
+  c.config_dir_ = config_dir.empty() ? workdir : config_dir;  // (campaigns made before it)
+  return c;
 }
 
 // Creating a campaign: the folders first, then campaign.json (published without replacing:

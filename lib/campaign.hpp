@@ -34,6 +34,10 @@ inline constexpr std::uint64_t kMaxRecordBytes = 16 << 20;
 // Seconds since the epoch, with sub-second precision.
 double NowSeconds();
 
+// The folder of the config file `config` was read from, absolute: what {config_dir} in
+// trial.command stands for.
+fs::path ConfigDir(const Config& config);
+
 class Campaign {
  public:
   // Opens the campaign at `dir` (reads its frozen config). Throws a usage Error, writing
@@ -56,6 +60,8 @@ class Campaign {
   const Config& config() const { return config_; }
   // Directory the trial commands run in (absolute).
   const fs::path& workdir() const { return workdir_; }
+  // Folder of the config file the campaign was created from (absolute): {config_dir}.
+  const fs::path& config_dir() const { return config_dir_; }
 
   // Records trial `id` as pending with `trial_config` unless it is known in any state.
   // Returns true when it was added.
@@ -89,6 +95,7 @@ class Campaign {
   Layout layout_;
   Config config_;
   fs::path workdir_;
+  fs::path config_dir_;
 };
 
 }  // namespace hpo

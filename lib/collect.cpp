@@ -21,6 +21,7 @@
 #include "claim.hpp"
 #include "error.hpp"
 #include "json_scan.hpp"
+#include "log_tail.hpp"
 #include "process.hpp"
 #include "retry.hpp"
 #include "tool.hpp"
@@ -85,6 +86,8 @@ TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::st
     if (std::isfinite(m)) r.metric = m;
   }
   if (it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
+  if (it = rec.find("stderr_tail"); it != rec.end() && it->is_string())
+    r.stderr_tail = it->get<std::string>();
   return r;
 }
 
@@ -205,6 +208,8 @@ void AppendCsvRow(std::string& out, const TrialRow& r, const std::vector<std::st
   if (r.info.end_time) AppendJsonNumber(out, *r.info.end_time);
   out += ',';
   AppendCsvField(out, r.reason);
+  out += ',';
+  AppendCsvField(out, r.stderr_tail);
   for (std::string_view v : values) {
     out += ',';
     AppendCsvValue(out, v);
@@ -423,8 +428,8 @@ bool CsvColumns(std::string_view row, size_t n, std::string_view* out, std::stri
 }
 
 // The columns of results.csv that TrialRow holds: trial_id state metric training_time
-// attempt host start_time end_time reason.
-constexpr size_t kCsvRowFields = 9;
+// attempt host start_time end_time reason stderr_tail.
+constexpr size_t kCsvRowFields = 10;
 
 // A damaged line gives nullopt (its file is then read again), never an error.
 std::optional<TrialRow> RowFromIndexLine(std::string_view line, const IndexFormat& format) {
@@ -472,6 +477,7 @@ std::optional<TrialRow> RowFromIndexLine(std::string_view line, const IndexForma
     return std::nullopt;
   i.host.assign(c[5]);
   r.reason.assign(c[8]);
+  r.stderr_tail.assign(c[9]);
   // The config is not validated beyond its form: segments are written whole and
   // atomically, and its readers (ConfigValues, TrialRow::Config) cope with a damaged one.
   if (f[6].front() == '[') {
@@ -899,6 +905,16 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
   return true;
 }
 
+// Seconds since a running trial's runner was last known alive: its lease (heartbeat) was
+// renewed or its running record written, whichever is later; -1 when neither can be read.
+double LeaseAge(const Campaign& c, TrialId id, double now) {
+  const Layout& L = c.layout();
+  double age = FileAge(L.trial_heartbeat(id), now);
+  double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now);
+  if (age < 0 || (rec_age >= 0 && rec_age < age)) age = rec_age;
+  return age;
+}
+
 bool IsTerminal(const std::string& state) {
   static const std::set<std::string> terminal = {
       "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY",
@@ -913,7 +929,6 @@ bool IsTerminal(const std::string& state) {
 // lease, and only when SLURM no longer knows the job or cannot be asked.
 std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
-  const Layout& L = c.layout();
   json runner = rec.value("runner", json::object());
   std::string job = runner.value("slurm_job_id", "");
   std::string ending;
@@ -932,9 +947,7 @@ std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
       return why + ": SLURM job " + job + " ended before the trial recorded a result" + ending;
     }
   }
-  double age = FileAge(L.trial_heartbeat(id), now);
-  double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now);
-  if (age < 0 || (rec_age >= 0 && rec_age < age)) age = rec_age;
+  double age = LeaseAge(c, id, now);
   bool lease_expired = age > c.config().hpo.lease_timeout;
   std::string host = runner.value("host", "");
   long pid = runner.value("pid", 0L);
@@ -1035,10 +1048,25 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     json info = rec.value("runner", json::object());
     rec.erase("runner");
     info["attempt"] = rec.value("attempt", 1);
+    // The runner's last sign of life is the best known end of the attempt (this collect may
+    // run hours later); the report's timeline and tables need one.
+    double age = LeaseAge(campaign, id, now);
+    double last_alive = age < 0 ? now : now - age;
+    if (info.contains("start_time") && info["start_time"].is_number())
+      last_alive = std::max(last_alive, info["start_time"].get<double>());
+    info["end_time"] = last_alive;
     rec["additional_info"] = info;
+    json entry = {{"attempt", rec.value("attempt", 1)}, {"state", "failed"}, {"reason", reason},
+                  {"end_time", now}};
+    std::string tail = ReadLogTail(L.trial_stderr(id));
+    if (tail.empty()) {
+      rec.erase("stderr_tail");
+    } else {
+      rec["stderr_tail"] = tail;
+      entry["stderr_tail"] = tail;
+    }
     if (!rec.contains("history")) rec["history"] = json::array();
-    rec["history"].push_back({{"attempt", rec.value("attempt", 1)}, {"state", "failed"},
-                              {"reason", reason}, {"end_time", now}});
+    rec["history"].push_back(entry);
     // Re-check: the runner may have published in the meantime; never clobber that.
     if (campaign.Find(id) != TrialState::kRunning) continue;
     campaign.Write(TrialState::kRunning, id, rec);

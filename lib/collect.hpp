@@ -34,6 +34,7 @@ struct TrialRow {
   std::string config;                 // the config object as compact JSON; "" when not read
   TrialInfo info;
   std::string reason;                 // failed trials
+  std::string stderr_tail;            // failed trials: the end of its stderr, "" if none
   int attempt = 1;
 
   // The config as a JSON object (empty when not read), parsed on first use: a collect over

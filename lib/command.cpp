@@ -1,11 +1,14 @@
 #include "command.hpp"
 
 #include "error.hpp"
+#include "process.hpp"
+#include "tool.hpp"
 
 namespace hpo {
 namespace {
 
-const char* const kFixed[] = {"config_file", "result_file", "trial_dir", "trial_id", "attempt"};
+const char* const kFixed[] = {"config_file", "result_file", "trial_dir", "trial_id", "attempt",
+                              "config_dir"};
 
 // Calls `on_text(text)` for literal runs and `on_name(name)` for placeholders.
 template <class Text, class Name>
@@ -50,7 +53,7 @@ void CheckCommandTemplate(const std::vector<std::string>& argv_template,
              if (name == p) return;
            throw UsageError(where + "unknown placeholder {" + name +
                             "}; use {config_file}, {result_file}, {trial_dir}, {trial_id}, "
-                            "{attempt} or a parameter of the space");
+                            "{attempt}, {config_dir} or a parameter of the space");
          });
   }
 }
@@ -68,6 +71,7 @@ std::vector<std::string> RenderCommand(const std::vector<std::string>& argv_temp
            else if (name == "trial_dir") out += ctx.trial_dir;
            else if (name == "trial_id") out += ctx.trial_id;
            else if (name == "attempt") out += ctx.attempt;
+           else if (name == "config_dir") out += ctx.config_dir;
            else if (auto it = config.find(name); it != config.end())
              out += it->is_string() ? it->get<std::string>() : it->dump();
            else
@@ -76,6 +80,41 @@ std::vector<std::string> RenderCommand(const std::vector<std::string>& argv_temp
     argv.push_back(std::move(out));
   }
   return argv;
+}
+
+void CheckTrialProgram(const std::vector<std::string>& argv_template, const std::string& config_file,
+                       const std::string& config_dir, const std::string& workdir,
+                       const std::string& path, ProgramCheck where) {
+  if (argv_template.empty()) return;
+  // The program with {config_dir} in place; any other placeholder makes it unknowable.
+  std::string program;
+  bool knowable = true;
+  Scan(argv_template[0], "trial.command: ", [&](const std::string& t) { program += t; },
+       [&](const std::string& name) {
+         if (name == "config_dir") program += config_dir;
+         else knowable = false;
+       });
+  if (!knowable || program.empty()) return;
+  std::string where_msg = config_file + ": trial.command: ";
+  switch (LocateProgram(program, workdir, path)) {
+    case ProgramStatus::kFound:
+      return;
+    case ProgramStatus::kMissing:
+      throw UsageError(where_msg + "the program " + program + " does not exist" +
+                       (program[0] == '/' ? std::string()
+                                          : " (relative paths start in " + workdir + ", where the trials run)") +
+                       "; fix the path, or use {config_dir}/... for a file beside the config");
+    case ProgramStatus::kNotExecutable:
+      throw UsageError(where_msg + "the program " + program +
+                       " is not executable; chmod +x it, or run it through its interpreter "
+                       "(bash script.sh, python3 script.py)");
+    case ProgramStatus::kNotOnPath:
+      if (where == ProgramCheck::kHere)
+        throw UsageError(where_msg + program + " is not on PATH; give its full path, or put it on PATH");
+      Warning(where_msg + program + " is not on PATH here; it must be on the compute nodes' PATH "
+              "after slurm.env_setup, or every trial fails with \"cannot start the trial command\"");
+      return;
+  }
 }
 
 }  // namespace hpo

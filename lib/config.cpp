@@ -151,7 +151,8 @@ void CheckNames(const YAML::Node& root, const Config& cfg, const std::string& fi
 
 std::vector<std::string> ResultColumns(const std::string& metric) {
   return {"trial_id", "state",      metric,     "training_time", "attempt",
-          "host",     "start_time", "end_time", "reason"};
+          "host",     "start_time", "end_time", "reason",
+          "stderr_tail"};
 }
 
 std::vector<std::string> SplitCommand(const std::string& text, const std::string& where) {

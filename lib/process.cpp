@@ -52,16 +52,102 @@ ExitInfo FromWaitStatus(int status) {
   return e;
 }
 
-bool FindInPath(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  std::stringstream ss(path ? path : "/usr/bin:/bin");
+namespace {
+ProgramStatus PathStatus(const std::string& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return ProgramStatus::kMissing;
+  if (!S_ISREG(st.st_mode) || ::access(p.c_str(), X_OK) != 0) return ProgramStatus::kNotExecutable;
+  return ProgramStatus::kFound;
+}
+}  // namespace
+
+ProgramStatus LocateProgram(const std::string& program, const std::string& workdir,
+                            const std::string& path) {
+  if (program.find('/') != std::string::npos)
+    return PathStatus(program[0] == '/' || workdir.empty() ? program : workdir + "/" + program);
+  std::stringstream ss(path);
   std::string dir;
   while (std::getline(ss, dir, ':')) {
-    std::string p = (dir.empty() ? "." : dir) + "/" + program;
-    if (::access(p.c_str(), X_OK) == 0) return true;
+    std::string p = (dir.empty() ? workdir.empty() ? std::string(".") : workdir : dir) + "/" + program;
+    if (PathStatus(p) == ProgramStatus::kFound) return ProgramStatus::kFound;
   }
-  return false;
+  return ProgramStatus::kNotOnPath;
+}
+
+bool FindInPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  return LocateProgram(program, "", path ? path : "/usr/bin:/bin") == ProgramStatus::kFound;
+}
+
+SpawnError::SpawnError(const std::string& program, std::string step, int err)
+    : Error("cannot start \"" + program + "\": " + step + ": " + ErrnoText(err)),
+      detail_(std::move(step) + ": " + ErrnoText(err)),
+      err_(err) {}
+
+namespace {
+// What a child that could not start writes to its parent: the step that failed and errno.
+struct SpawnFailure {
+  int step;  // 0: exec, 1: chdir, 2: dup2
+  int err;
+};
+}  // namespace
+
+pid_t Spawn(const SpawnSpec& spec) {
+  if (spec.argv.empty()) throw Error("cannot start an empty command");
+  // Everything the child needs is built before fork: between fork and exec only
+  // async-signal-safe calls are made.
+  std::vector<char*> args, envp;
+  for (const auto& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  if (spec.env) {
+    for (const auto& e : *spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    throw Error("failed to fork for " + spec.argv[0] + ": " + ErrnoText(err));
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    auto fail = [&](int step) {
+      SpawnFailure f{step, errno};
+      (void)!::write(report[1], &f, sizeof f);
+      ::_exit(127);
+    };
+    if (spec.new_process_group) ::setpgid(0, 0);
+    if (spec.stdin_fd >= 0 && ::dup2(spec.stdin_fd, 0) < 0) fail(2);
+    if (spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, 1) < 0) fail(2);
+    if (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, 2) < 0) fail(2);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGPIPE}) ::sigaction(s, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!spec.workdir.empty() && ::chdir(spec.workdir.c_str()) != 0) fail(1);
+    if (spec.env) ::execvpe(args[0], args.data(), envp.data());
+    else ::execvp(args[0], args.data());
+    fail(0);
+  }
+  ::close(report[1]);
+  SpawnFailure f{};
+  ssize_t got;
+  while ((got = ::read(report[0], &f, sizeof f)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (got != static_cast<ssize_t>(sizeof f)) return pid;  // exec closed the pipe: started
+  int status;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const char* steps[] = {"exec", "chdir", "dup2"};
+  std::string step = f.step >= 0 && f.step <= 2 ? steps[f.step] : "start";
+  if (f.step == 1) step += " " + spec.workdir;
+  throw SpawnError(spec.argv[0], step, f.err);
 }
 
 Captured RunCapture(const std::vector<std::string>& argv, const std::string& input,
@@ -69,22 +155,20 @@ Captured RunCapture(const std::vector<std::string>& argv, const std::string& inp
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
     throw Error("failed to create a pipe: " + ErrnoText(errno));
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) throw Error("failed to fork: " + ErrnoText(errno));
-  if (pid == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execvp(args[0], args.data());
-    std::string msg = "failed to run " + argv[0] + ": " + std::strerror(errno) + "\n";
-    (void)!::write(2, msg.data(), msg.size());
-    ::_exit(127);
+  SpawnSpec spec;
+  spec.argv = argv;
+  spec.stdin_fd = in[0];
+  spec.stdout_fd = out[1];
+  spec.stderr_fd = err[1];
+  pid_t pid;
+  try {
+    pid = Spawn(spec);
+  } catch (const SpawnError& e) {
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+    throw Error("failed to run " + argv[0] + ": " + ErrnoText(e.err()));
+  } catch (const Error&) {
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+    throw;
   }
   ::close(in[0]);
   ::close(out[1]);
@@ -143,8 +227,6 @@ Captured RunCapture(const std::vector<std::string>& argv, const std::string& inp
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   c.exit = FromWaitStatus(status);
-  if (c.exit.exit_code == 127 && c.err.rfind("failed to run ", 0) == 0)
-    throw Error(c.err.substr(0, c.err.size() - 1));
   return c;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "error.hpp"
+
 namespace hpo {
 
 // How a child process ended.
@@ -24,6 +26,36 @@ ExitInfo FromWaitStatus(int status);
 // Name of a signal ("SIGTERM").
 std::string SignalName(int sig);
 
+// How to start a child process.
+struct SpawnSpec {
+  std::vector<std::string> argv;              // argv[0] is looked up in PATH
+  const std::vector<std::string>* env = nullptr;  // "K=V" entries; nullptr: this environment
+  std::string workdir;                        // "" to stay in the current directory
+  int stdin_fd = -1, stdout_fd = -1, stderr_fd = -1;  // -1: inherited
+  bool new_process_group = false;             // setpgid(0, 0): signals reach its whole tree
+};
+
+// A child that could not be started: the step that failed in it ("exec", "chdir <dir>")
+// and the OS reason. The child has been reaped.
+class SpawnError : public Error {
+ public:
+  SpawnError(const std::string& program, std::string step, int err);
+  // "exec: No such file or directory".
+  const std::string& detail() const { return detail_; }
+  int err() const { return err_; }
+
+ private:
+  std::string detail_;
+  int err_;
+};
+
+// Starts a child with default signal dispositions and an empty signal mask, and returns its
+// pid once the program has replaced it. Whether exec (or chdir) failed is not guessed from
+// an exit code 127: the child reports its errno through a close-on-exec pipe (which exec
+// closes on success), and the failure is thrown as a SpawnError. Throws an Error when fork
+// fails.
+pid_t Spawn(const SpawnSpec& spec);
+
 // Result of RunCapture.
 struct Captured {
   ExitInfo exit;
@@ -37,6 +69,20 @@ struct Captured {
 // `std::nullopt` is never returned for a started program.
 Captured RunCapture(const std::vector<std::string>& argv, const std::string& input = "",
                     double timeout_seconds = 60);
+
+// Where execvp would find a program.
+enum class ProgramStatus {
+  kFound,          // an executable regular file
+  kNotOnPath,      // a bare name that no folder of the PATH holds
+  kMissing,        // a path (it has a '/') that does not exist
+  kNotExecutable,  // a path to a directory, or to a file without execute permission
+};
+
+// Looks `program` up as execvp would: a name with a '/' is a path (relative to `workdir`),
+// any other name is searched in the folders of `path` (a PATH value; an empty folder is
+// the working directory).
+ProgramStatus LocateProgram(const std::string& program, const std::string& workdir,
+                            const std::string& path);
 
 // True when `program` is found in PATH (or is an executable path).
 bool FindInPath(const std::string& program);

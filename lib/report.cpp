@@ -13,6 +13,7 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "failures.hpp"
 #include "templates.hpp"
 #include "version.hpp"
 
@@ -185,17 +186,6 @@ std::string ClockLabel(double s) {
   else
     std::snprintf(buf, sizeof buf, "%ldd", t / 86400);
   return sign + buf;
-}
-
-// A failure reason without the per-trial log path, so equal causes group together.
-std::string ReasonKey(const std::string& reason) {
-  std::string r = reason;
-  size_t see = r.find(" (see ");
-  if (see != std::string::npos) {
-    size_t close = r.find(')', see);
-    r.erase(see, close == std::string::npos ? std::string::npos : close - see + 1);
-  }
-  return r;
 }
 
 // Percent-encodes a path for an href (RFC 3986 path characters pass).
@@ -1268,6 +1258,7 @@ th[aria-sort=ascending]::after{content:" \25B4"}th[aria-sort=descending]::after{
 tr.bestrow td{background:#fff5f5}
 .note{color:#9a6700}
 code{font:12px ui-monospace,monospace;word-break:break-all}
+pre.tail{margin:0;font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}
 footer{color:#57606a;font-size:12px;padding:0 24px 24px}
 )CSS";
 
@@ -1305,23 +1296,6 @@ void Para(std::string& o, const std::string& text, const char* cls = nullptr) {
   o += "</p>";
 }
 
-std::map<std::string, size_t> GroupReasons(const std::vector<TrialRow>& rows) {
-  std::map<std::string, size_t> g;
-  for (const auto& r : rows)
-    if (r.state == TrialState::kFailed)
-      ++g[ReasonKey(r.reason.empty() ? "(no reason recorded)" : r.reason)];
-  return g;
-}
-
-std::vector<std::pair<std::string, size_t>> TopReasons(const std::vector<TrialRow>& rows,
-                                                       size_t n) {
-  auto g = GroupReasons(rows);
-  std::vector<std::pair<std::string, size_t>> v(g.begin(), g.end());
-  std::stable_sort(v.begin(), v.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (v.size() > n) v.resize(n);
-  return v;
-}
 
 std::string TimeUsedText(const ReportStats& s) {
   if (s.intervals.empty()) return "";
@@ -1466,13 +1440,23 @@ void FailuresSection(std::string& o, const Data& d) {
     o += "</section>\n";
     return;
   }
-  auto top = TopReasons(rows, 10);
-  o += "<table><thead><tr><th>trials</th><th>reason (log paths removed)</th></tr></thead><tbody>";
-  for (const auto& [reason, n] : top) {
+  // One row per cause: what differs only in job ids, pids or log paths is one cause.
+  o += "<table id=\"failure-causes\"><thead><tr><th>trials</th><th>cause</th><th>trial ids</th>"
+       "<th>last lines of stderr</th></tr></thead><tbody>";
+  for (const FailureGroup& g : GroupFailures(rows)) {
     o += "<tr>";
-    Td(o, std::to_string(n), "", "n");
-    Td(o, reason);
-    o += "</tr>";
+    Td(o, "\xc3\x97" + std::to_string(g.ids.size()), std::to_string(g.ids.size()), "n");
+    o += "<td><code>";
+    AppendEscaped(o, g.reason);
+    o += "</code></td>";
+    Td(o, IdList(g.ids, 50));
+    o += "<td>";
+    if (!g.stderr_tail.empty()) {
+      o += "<pre class=\"tail\" title=\"trial " + std::to_string(g.tail_trial) + "\">";
+      AppendEscaped(o, g.stderr_tail);
+      o += "</pre>";
+    }
+    o += "</td></tr>";
   }
   o += "</tbody></table>";
   // The most recent ones (the end of the campaign is what a user looks at first).
@@ -1488,7 +1472,7 @@ void FailuresSection(std::string& o, const Data& d) {
          "note");
   o += "<div class=\"scroll\"><table class=\"sortable\" "
        "id=\"failures-table\"><thead><tr><th>trial</th><th>attempt</th><th>host</th><th>ended</"
-       "th><th>reason</th><th>logs</th></tr></thead><tbody>";
+       "th><th>reason</th><th>last lines of stderr</th><th>logs</th></tr></thead><tbody>";
   for (size_t n = 0; n < shown; ++n) {
     const TrialRow& r = rows[failed[n]];
     o += "<tr>";
@@ -1503,6 +1487,12 @@ void FailuresSection(std::string& o, const Data& d) {
     o += "<td><code>";
     AppendEscaped(o, r.reason);
     o += "</code></td><td>";
+    if (!r.stderr_tail.empty()) {
+      o += "<pre class=\"tail\">";
+      AppendEscaped(o, r.stderr_tail);
+      o += "</pre>";
+    }
+    o += "</td><td>";
     std::string out = r.info.stdout_log, err = r.info.stderr_log;
     if (out.empty()) out = L.trial_stdout(r.id).string();
     if (err.empty()) err = L.trial_stderr(r.id).string();
@@ -1606,6 +1596,9 @@ ReportStats ComputeStats(const Campaign& campaign, const std::vector<TrialRow>& 
     std::optional<double> end = r.state == TrialState::kRunning
                                     ? std::optional<double>(std::max(now, *start))
                                     : r.info.end_time;
+    // A failure settled without an end time (hpo-collect before it recorded the lease's
+    // last renewal) still happened at its start: a mark on the timeline, a time origin.
+    if (!end && r.state == TrialState::kFailed) end = start;
     if (!end || *end < *start) continue;
     s.intervals.push_back({*start, *end});
     s.interval_rows.push_back(i);
@@ -1733,8 +1726,7 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
   }
   if (s.counts.at(TrialState::kFailed)) {
     o += "  failure reasons:\n";
-    for (const auto& [reason, n] : TopReasons(rows, 5))
-      o += "    " + std::to_string(n) + " x " + reason + "\n";
+    o += FormatFailureGroups(GroupFailures(rows), 5, "    ");
   }
   return o;
 }

@@ -76,6 +76,7 @@ std::vector<TrialId> RetryFailed(const Campaign& c) {
       next["state"] = "pending";
       next["attempt"] = rec->value("attempt", 1) + 1;
       next.erase("reason");
+      next.erase("stderr_tail");
       next.erase("additional_info");
       next.erase("runner");
       // Rewrite in place, then one rename: a crash in between leaves a record whose state
@@ -87,6 +88,22 @@ std::vector<TrialId> RetryFailed(const Campaign& c) {
     RemoveFile(c.layout().retry_claim(id));
   }
   return moved;
+}
+
+std::size_t CountOutOfAttempts(const Campaign& c) {
+  std::size_t n = 0;
+  const int max_attempts = c.config().hpo.max_attempts;
+  for (TrialId id : c.List(TrialState::kFailed)) {
+    try {
+      auto rec = c.Read(TrialState::kFailed, id);
+      if (rec && rec->value("state", "") == StateName(TrialState::kFailed) &&
+          rec->value("attempt", 1) >= max_attempts)
+        ++n;
+    } catch (const Error&) {
+      // unreadable: RetryFailed warns about it
+    }
+  }
+  return n;
 }
 
 }  // namespace hpo

@@ -2,6 +2,7 @@
 // the same config and id, attempt + 1; its work folder and every earlier reason are kept.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "campaign.hpp"
@@ -12,6 +13,10 @@ namespace hpo {
 // other processes: each move is one rename, and a crash between rewriting and moving the
 // record is completed by the next hpo-collect. Returns the ids moved.
 std::vector<TrialId> RetryFailed(const Campaign& campaign);
+
+// How many failed trials have used all their attempts (attempt >= hpo.max_attempts): the
+// ones RetryFailed leaves alone. Unreadable records are not counted.
+std::size_t CountOutOfAttempts(const Campaign& campaign);
 
 // Where a record's "state" field says it belongs, when that is not the folder it is in (a
 // crash between rewriting a record and renaming it). Moves it there; returns true if moved.

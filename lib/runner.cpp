@@ -17,6 +17,7 @@
 #include "command.hpp"
 #include "error.hpp"
 #include "json_parse.hpp"
+#include "log_tail.hpp"
 #include "process.hpp"
 #include "slurm.hpp"
 #include "slurm_query.hpp"
@@ -143,6 +144,48 @@ std::string PythonHelperDir() {
   return "";
 }
 
+// The runner's fields of an attempt's additional_info (the exit is added by the caller).
+json AttemptInfo(const Layout& L, TrialId id, int attempt, int restart_count, double start,
+                 double end, const SlurmEnv& slurm) {
+  json info = {{"host", HostName()},
+               {"attempt", attempt},
+               {"restart_count", restart_count},
+               {"start_time", start},
+               {"end_time", end},
+               {"stdout", L.trial_stdout(id).string()},
+               {"stderr", L.trial_stderr(id).string()}};
+  if (slurm.present()) {
+    info["slurm_job_id"] = slurm.job_id;
+    info["slurm_array_job_id"] = slurm.array_job_id;
+    info["slurm_array_task_id"] = slurm.array_task_id;
+  }
+  return info;
+}
+
+// Records the attempt as failed, with the reason and the end of the trial's stderr (""
+// when it said nothing) in the record and in its history entry, and moves it to failed/.
+RunOutcome PublishFailure(const Campaign& campaign, TrialId id, Record& rec, const std::string& reason,
+                          const std::string& stderr_tail, const json& additional, double start,
+                          double end) {
+  rec.erase("runner");
+  rec["state"] = "failed";
+  rec["reason"] = reason;
+  json entry = {{"attempt", rec.value("attempt", 1)}, {"state", "failed"}, {"reason", reason},
+                {"start_time", start}, {"end_time", end}, {"host", HostName()}};
+  if (stderr_tail.empty()) {
+    rec.erase("stderr_tail");
+  } else {
+    rec["stderr_tail"] = stderr_tail;
+    entry["stderr_tail"] = stderr_tail;
+  }
+  rec["additional_info"] = additional;
+  rec["history"].push_back(entry);
+  campaign.Write(TrialState::kRunning, id, rec);
+  campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
+  Info("trial " + std::to_string(id) + ": failed: " + reason);
+  return RunOutcome::kFailed;
+}
+
 }  // namespace
 
 RunOutcome RunTrial(const fs::path& dir, TrialId id) {
@@ -236,7 +279,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   RemoveFile(L.trial_result(id));  // a stale result of an earlier attempt must not count
 
   CommandContext ctx{L.trial_config(id).string(), L.trial_result(id).string(), tdir.string(),
-                     std::to_string(id), std::to_string(attempt)};
+                     std::to_string(id), std::to_string(attempt), campaign.config_dir().string()};
   std::vector<std::string> argv = RenderCommand(cfg.trial.command, ctx, trial_config);
   std::vector<std::pair<std::string, std::string>> add = cfg.trial.env;
   add.insert(add.end(), {{kEnvTrialId, std::to_string(id)},
@@ -258,47 +301,39 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   int out_fd = OpenLog(L.trial_stdout(id));
   int err_fd = OpenLog(L.trial_stderr(id));
   double start = NowSeconds();
-  std::string banner = "=== hpo: trial " + std::to_string(id) + " attempt " + std::to_string(attempt) +
+  std::string banner = std::string(kLogBannerPrefix) + std::to_string(id) + " attempt " + std::to_string(attempt) +
                        " restart " + std::to_string(restart_count) + " on " + HostName() +
                        (slurm.present() ? " job " + slurm.job_id : "") + " ===\n";
-  WriteLine(out_fd, banner);
+  WriteLine(out_fd, banner);  // (starts with kLogBannerPrefix: ReadLogTail reads from here)
   WriteLine(err_fd, banner);
 
-  std::vector<char*> cargv, cenv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  for (auto& e : env) cenv.push_back(e.data());
-  cenv.push_back(nullptr);
-  std::string workdir = campaign.workdir().string();
-
-  pid_t child = ::fork();
-  if (child < 0) throw Error("failed to fork for " + tag + ": " + ErrnoText(errno));
-  if (child == 0) {
-    ::setpgid(0, 0);  // its own group: signals are forwarded to the whole trial tree
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGPIPE}) ::sigaction(s, &dfl, nullptr);
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (::chdir(workdir.c_str()) != 0) {
-      std::string m = "hpo-run: error: cannot enter " + workdir + ": " + std::strerror(errno) + "\n";
-      WriteLine(2, m);
-      ::_exit(127);
-    }
-    ::execvpe(cargv[0], cargv.data(), cenv.data());
-    std::string m = "hpo-run: error: failed to run " + argv[0] + ": " + std::strerror(errno) + "\n";
-    WriteLine(2, m);
-    ::_exit(127);
+  SpawnSpec spec;
+  spec.argv = argv;
+  spec.env = &env;
+  spec.workdir = campaign.workdir().string();
+  spec.stdout_fd = out_fd;
+  spec.stderr_fd = err_fd;
+  spec.stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  spec.new_process_group = true;  // its own group: signals are forwarded to the whole trial tree
+  pid_t child = -1;
+  std::string start_error;  // why the command could not start (exec's errno, not "exit 127")
+  try {
+    child = Spawn(spec);
+    ::setpgid(child, child);
+  } catch (const SpawnError& e) {
+    start_error = "cannot start the trial command \"" + argv[0] + "\": " + e.detail();
+    WriteLine(err_fd, "hpo-run: error: " + start_error + "\n");
   }
-  ::setpgid(child, child);
+  if (spec.stdin_fd >= 0) ::close(spec.stdin_fd);
   ::close(out_fd);
   ::close(err_fd);
+  if (!start_error.empty()) {
+    double now = NowSeconds();
+    json additional = AttemptInfo(L, id, attempt, restart_count, start, now, slurm);
+    additional["exit_code"] = nullptr;
+    additional["training_time"] = 0;
+    return PublishFailure(campaign, id, rec, start_error, "", additional, start, now);
+  }
   Info(tag + ": started (attempt " + std::to_string(attempt) + ", pid " + std::to_string(child) + ")");
 
   int status = 0;
@@ -352,20 +387,9 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
   double end = NowSeconds();
   ExitInfo exit = FromWaitStatus(status);
 
-  json info = {{"exit_code", exit.signal ? json(nullptr) : json(exit.exit_code)},
-               {"host", HostName()},
-               {"attempt", attempt},
-               {"restart_count", restart_count},
-               {"start_time", start},
-               {"end_time", end},
-               {"stdout", L.trial_stdout(id).string()},
-               {"stderr", L.trial_stderr(id).string()}};
+  json info = AttemptInfo(L, id, attempt, restart_count, start, end, slurm);
+  info["exit_code"] = exit.signal ? json(nullptr) : json(exit.exit_code);
   if (exit.signal) info["signal"] = SignalName(exit.signal);
-  if (slurm.present()) {
-    info["slurm_job_id"] = slurm.job_id;
-    info["slurm_array_job_id"] = slurm.array_job_id;
-    info["slurm_array_task_id"] = slurm.array_task_id;
-  }
 
   // Warned of the time limit (or preemption) with attempts left: the trial has checkpointed
   // into its folder; requeue this task so that it resumes as the next attempt, same job id.
@@ -472,15 +496,8 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
     return RunOutcome::kFinished;
   }
   if (warned) reason += "; SIGUSR2 had warned of the time limit";
-  rec["state"] = "failed";
-  rec["reason"] = reason;
-  rec["additional_info"] = additional;
-  rec["history"].push_back({{"attempt", attempt}, {"state", "failed"}, {"reason", reason},
-                            {"start_time", start}, {"end_time", end}, {"host", HostName()}});
-  campaign.Write(TrialState::kRunning, id, rec);
-  campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
-  Info(tag + ": failed: " + reason);
-  return RunOutcome::kFailed;
+  return PublishFailure(campaign, id, rec, reason, ReadLogTail(L.trial_stderr(id)), additional,
+                        start, end);
 }
 
 }  // namespace hpo

@@ -10,6 +10,7 @@
 
 #include "claim.hpp"
 #include "error.hpp"
+#include "failures.hpp"
 #include "report.hpp"
 #include "tool.hpp"
 
@@ -126,6 +127,9 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   } else {
     o += "  no finished trial yet\n";
   }
+
+  if (counts[TrialState::kFailed] > 0)
+    o += "  failures:\n" + FormatFailureGroups(GroupFailures(rows), 5, "    ");
 
   // A runner registers with its host and start time at once; a claim without them is one
   // whose runner has not registered (yet, or ever: claim.hpp). Its age is the claim's.

@@ -70,7 +70,8 @@ void Finished(const Campaign& c, TrialId id, double metric, json config = nullpt
   c.Write(TrialState::kFinished, id, r);
 }
 
-void Failed(const Campaign& c, TrialId id, const std::string& reason) {
+void Failed(const Campaign& c, TrialId id, const std::string& reason,
+            const std::string& stderr_tail = "") {
   Record r = {{"trial_id", id},
               {"state", "failed"},
               {"config", Cfg(id)},
@@ -84,6 +85,7 @@ void Failed(const Campaign& c, TrialId id, const std::string& reason) {
                 {"start_time", 200.0},
                 {"end_time", 202.0},
                 {"training_time", 2.0}}}};
+  if (!stderr_tail.empty()) r["stderr_tail"] = stderr_tail;
   c.Write(TrialState::kFailed, id, r);
 }
 
@@ -217,7 +219,7 @@ TEST_CASE("the output files hold the summary and quote CSV fields that need it")
   Campaign c = Make(dir);
   Finished(c, 0, 0.25, {{"lr", 0.5}, {"note", "say \"hi\", ok"}, {"p,q", 3}});
   Finished(c, 2, 0.125, {{"lr", 0.75}, {"note", "line1\nline2"}, {"p,q", 4}});
-  Failed(c, 1, "exit code 1, see\nthe log");
+  Failed(c, 1, "exit code 1, see\nthe log", "Traceback:\nKeyError: 'x'");
   c.AddPending(5, Cfg(5));
   hpo::CollectSummary s = Run(c);
 
@@ -235,10 +237,11 @@ TEST_CASE("the output files hold the summary and quote CSV fields that need it")
   std::string csv = t::ReadText(c.layout().results_csv());
   CHECK(
       csv ==
-      "trial_id,state,error,training_time,attempt,host,start_time,end_time,reason,lr,note,\"p,q\"\n"
-      "0,finished,0.25,1.5,1,n1,100.0,101.5,,0.5,\"say \"\"hi\"\", ok\",3\n"
-      "1,failed,,2.0,1,n2,200.0,202.0,\"exit code 1, see\nthe log\",0.01,x,3\n"
-      "2,finished,0.125,1.5,1,n1,102.0,103.5,,0.75,\"line1\nline2\",4\n");
+      "trial_id,state,error,training_time,attempt,host,start_time,end_time,reason,stderr_tail,"
+      "lr,note,\"p,q\"\n"
+      "0,finished,0.25,1.5,1,n1,100.0,101.5,,,0.5,\"say \"\"hi\"\", ok\",3\n"
+      "1,failed,,2.0,1,n2,200.0,202.0,\"exit code 1, see\nthe log\",\"Traceback:\nKeyError: 'x'\",0.01,x,3\n"
+      "2,finished,0.125,1.5,1,n1,102.0,103.5,,,0.75,\"line1\nline2\",4\n");
   CHECK(t::ListDir(c.layout().tmp_dir()).empty());
 
   // Written again by the next collect, not appended to.
@@ -266,14 +269,14 @@ TEST_CASE(
   std::vector<std::string> lines = t::Lines(csv);
   REQUIRE(lines.size() == 9);
   CHECK(lines[1] ==
-        "0,finished,-0.5,1.5,1,n1,100.0,101.5,,-0.25,\"'=HYPERLINK(\"\"http://x\"\")\",-3");
-  CHECK(lines[2] == "1,finished,0.5,1.5,1,n1,101.0,102.5,,0.5,'+1+cmd|' /C calc'!A0,3");
-  CHECK(lines[3] == "2,finished,0.5,1.5,1,n1,102.0,103.5,,0.5,'@SUM(A1),3");
-  CHECK(lines[4] == "3,finished,0.5,1.5,1,n1,103.0,104.5,,0.5,'-2+3,3");
-  CHECK(lines[5] == "4,finished,0.5,1.5,1,n1,104.0,105.5,,0.5,'\tx,3");
-  CHECK(lines[6] == "5,finished,0.5,1.5,1,n1,105.0,106.5,,0.5,-1.5,3");
-  CHECK(lines[7] == "6,finished,0.5,1.5,1,n1,106.0,107.5,,0.5,\"a=b, -c\",3");
-  CHECK(lines[8] == "7,failed,,2.0,1,n2,200.0,202.0,'=cmd(),0.07,x,3");
+        "0,finished,-0.5,1.5,1,n1,100.0,101.5,,,-0.25,\"'=HYPERLINK(\"\"http://x\"\")\",-3");
+  CHECK(lines[2] == "1,finished,0.5,1.5,1,n1,101.0,102.5,,,0.5,'+1+cmd|' /C calc'!A0,3");
+  CHECK(lines[3] == "2,finished,0.5,1.5,1,n1,102.0,103.5,,,0.5,'@SUM(A1),3");
+  CHECK(lines[4] == "3,finished,0.5,1.5,1,n1,103.0,104.5,,,0.5,'-2+3,3");
+  CHECK(lines[5] == "4,finished,0.5,1.5,1,n1,104.0,105.5,,,0.5,'\tx,3");
+  CHECK(lines[6] == "5,finished,0.5,1.5,1,n1,105.0,106.5,,,0.5,-1.5,3");
+  CHECK(lines[7] == "6,finished,0.5,1.5,1,n1,106.0,107.5,,,0.5,\"a=b, -c\",3");
+  CHECK(lines[8] == "7,failed,,2.0,1,n2,200.0,202.0,'=cmd(),,0.07,x,3");
   // The index renders the same bytes, and so does a collect without it.
   Run(c);
   CHECK(t::ReadText(c.layout().results_csv()) == csv);
@@ -568,6 +571,9 @@ TEST_CASE("a running trial whose runner pid on this host is gone is settled as f
            {"pid", pid},
            {"start_time", hpo::NowSeconds()},
            {"restart_count", 0}});
+  fs::create_directories(c.layout().trial_dir(5));
+  t::WriteText(c.layout().trial_stderr(5), "=== hpo: trial 5 attempt 1 restart 0 on n ===\nlast words\n");
+  t::WriteText(c.layout().trial_heartbeat(5), "");
   hpo::CollectSummary s = Run(c);
   CHECK(s.lost == 1);
   CHECK(c.List(TrialState::kRunning).empty());
@@ -583,6 +589,11 @@ TEST_CASE("a running trial whose runner pid on this host is gone is settled as f
   REQUIRE(r["history"].size() == 1);
   CHECK(r["history"][0]["reason"] == want);
   CHECK(r["history"][0]["state"] == "failed");
+  // What the trial last said, and when its runner was last known alive (its lease).
+  CHECK(r["stderr_tail"] == "last words");
+  CHECK(r["history"][0]["stderr_tail"] == "last words");
+  CHECK(r["additional_info"]["end_time"].is_number());
+  CHECK(r["additional_info"]["end_time"].get<double>() >= r["additional_info"]["start_time"].get<double>() - 1);
   CHECK(s.counts[TrialState::kFailed] == 1);
   CHECK(hpo::FormatSummary(c, s).find("(1 newly settled as failed)") != std::string::npos);
   // Settled once: the next collect finds nothing new to settle.

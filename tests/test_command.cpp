@@ -15,7 +15,7 @@ using nlohmann::json;
 using Argv = std::vector<std::string>;
 
 const hpo::CommandContext kCtx{"/c/trials/trial_7/config.json", "/c/trials/trial_7/result.json",
-                               "/c/trials/trial_7", "7", "2"};
+                               "/c/trials/trial_7", "7", "2", "/proj/examples/mlp"};
 
 hpo::ErrorKind KindOf(const std::function<void()>& f) {
   try {
@@ -52,10 +52,10 @@ TEST_CASE("a placeholder value becomes one argv element whatever it holds") {
 
 TEST_CASE("the fixed placeholders take the trial's paths and numbers") {
   Argv argv = hpo::RenderCommand({"run", "{config_file}", "--out={result_file}", "{trial_dir}/ckpt",
-                                  "id{trial_id}", "a{attempt}"},
+                                  "id{trial_id}", "a{attempt}", "{config_dir}/train.py"},
                                  kCtx, json::object());
   CHECK(argv == Argv{"run", "/c/trials/trial_7/config.json", "--out=/c/trials/trial_7/result.json",
-                     "/c/trials/trial_7/ckpt", "id7", "a2"});
+                     "/c/trials/trial_7/ckpt", "id7", "a2", "/proj/examples/mlp/train.py"});
 }
 
 TEST_CASE("doubled braces are literal braces and a lone closing brace is kept") {
@@ -88,7 +88,8 @@ TEST_CASE("an empty value still is its own argv element") {
 TEST_CASE("an unknown placeholder is a usage error naming the key and where it is") {
   std::string where = "f.yaml:3: trial.command: ";
   CHECK_NOTHROW(hpo::CheckCommandTemplate({"python", "{config_file}", "{result_file}",
-                                           "{trial_dir}", "{trial_id}", "{attempt}", "{lr}"},
+                                           "{trial_dir}", "{trial_id}", "{attempt}", "{lr}",
+                                           "{config_dir}/x"},
                                           {"lr"}, where));
   CHECK_THROWS_WITH_AS(hpo::CheckCommandTemplate({"python", "--lr={lrr}"}, {"lr"}, where),
                        doctest::Contains("f.yaml:3: trial.command: unknown placeholder {lrr}"),

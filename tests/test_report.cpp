@@ -106,6 +106,20 @@ struct SyntheticCampaign {
     campaign.Write(TrialState::kRunning, i, r);
   }
   void Pending(int i) { campaign.AddPending(i, Config(i)); }
+  // As hpo-collect settled a trial whose job SLURM cancelled, before it recorded an end time.
+  void Cancelled(int i, double start, const std::string& tail) {
+    Record r = {{"trial_id", i},
+                {"state", "failed"},
+                {"config", Config(i)},
+                {"attempt", 1},
+                {"reason", "CANCELLED (None): SLURM job 77_" + std::to_string(i) +
+                               " ended before the trial recorded a result"},
+                {"stderr_tail", tail},
+                {"history", json::array()},
+                {"additional_info",
+                 {{"start_time", start}, {"host", "node3"}, {"slurm_job_id", "77_" + std::to_string(i)}}}};
+    campaign.Write(TrialState::kFailed, i, r);
+  }
 
   hpo::Campaign campaign;
 };
@@ -401,7 +415,7 @@ TEST_SUITE("unit") {
         "boom &lt;b&gt;bold&lt;/b&gt; &amp; &#39;single&#39; &quot;double&quot; λ";
     CHECK(html.find("<code>" + reason + " (see ") != std::string::npos);  // the failures table
     CHECK(Count(html, ": " + reason + " (see ") == 3);                    // the timeline tooltips
-    CHECK(Count(html, "<td>" + reason + "</td>") == 1);                   // grouped reasons
+    CHECK(Count(html, "<td><code>" + reason + "</code></td>") == 1);     // grouped causes
     CHECK(html.find("<th>loss&lt;&amp;&gt;</th>") != std::string::npos);
     CHECK(html.find(">loss&lt;&amp;&gt;</text>") != std::string::npos);
   }
@@ -473,6 +487,47 @@ TEST_SUITE("unit") {
     CHECK(text.find("no finished trial yet") != std::string::npos);
   }
 
+  TEST_CASE("with no finished trial, times count from the failed attempts and the timeline shows them") {
+    t::ScratchDir dir;
+    SyntheticCampaign c(dir);
+    const double t0 = 1.7e9;
+    for (int i = 0; i < 4; ++i) c.Cancelled(i, t0 + 10 * i, "epoch " + std::to_string(i));
+    c.Pending(4);
+    std::string html = hpo::RenderReportHtml(c.campaign, hpo::ScanCampaign(c.campaign), FixedNow());
+    CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
+    CHECK(html.find("No trial has recorded start and end times yet") == std::string::npos);
+    CHECK_FALSE(Svg(html, "timeline").empty());
+    CHECK(Count(Svg(html, "timeline"), "class=\"fail\"") == 4);
+    // Start times are offsets from the first start, not from 1970.
+    CHECK(html.find(">30s<") != std::string::npos);
+    CHECK(html.find("19675d") == std::string::npos);
+  }
+
+  TEST_CASE("failures are grouped by cause with their trial ids and the last lines of stderr") {
+    t::ScratchDir dir;
+    SyntheticCampaign c(dir);
+    const double t0 = 1.7e9;
+    for (int i = 0; i < 4; ++i) c.Cancelled(i, t0 + 10 * i, i == 3 ? "Killed <9>" : "epoch");
+    c.Failed(4, t0, t0 + 5);
+    auto rows = hpo::ScanCampaign(c.campaign);
+    std::string html = hpo::RenderReportHtml(c.campaign, rows, FixedNow());
+    CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
+    CHECK(TableRows(html, "failure-causes") == 2);
+    CHECK(html.find("CANCELLED (None): SLURM job N ended before the trial recorded a result") !=
+          std::string::npos);
+    CHECK(html.find("\xc3\x97" "4") != std::string::npos);  // ×4
+    CHECK(html.find("0, 1, 2, 3") != std::string::npos);
+    CHECK(html.find("Killed &lt;9&gt;") != std::string::npos);
+    CHECK(TableRows(html, "failures-table") == 5);
+    std::string text = hpo::RenderReportText(c.campaign, rows, FixedNow());
+    CHECK(text.find("4 x CANCELLED (None): SLURM job N ended before the trial recorded a result "
+                    "(trials 0, 1, 2, 3)\n      | Killed <9>\n") != std::string::npos);
+    std::string status = hpo::FormatStatus(c.campaign, rows, t0 + 100, std::nullopt, {});
+    CHECK(status.find("  failures:\n    4 x CANCELLED (None): SLURM job N ended before the trial "
+                      "recorded a result (trials 0, 1, 2, 3)\n      | Killed <9>\n") !=
+          std::string::npos);
+  }
+
   TEST_CASE("the text summary names counts, best trial, concurrency and reasons") {
     t::ScratchDir dir;
     SyntheticCampaign c = SmallCampaign(dir);
@@ -480,7 +535,7 @@ TEST_SUITE("unit") {
     CHECK(text.find("19 trials: 12 finished, 2 running, 2 pending, 3 failed") != std::string::npos);
     CHECK(text.find("best loss<&> 0.01 (trial 5, minimised)") != std::string::npos);
     CHECK(text.find("running at once: max 3") != std::string::npos);
-    CHECK(text.find("3 x " + kOddReason + "\n") != std::string::npos);  // log paths removed
+    CHECK(text.find("3 x " + kOddReason + " (trials ") != std::string::npos);  // log paths removed
   }
 
   TEST_CASE("status shows progress, rate, ETA and the longest-running trials") {

@@ -226,6 +226,9 @@ TEST_CASE("each way a trial can fail lands in failed with a reason naming it") {
     CHECK_FALSE(rec.contains("runner"));
     CHECK(rec["additional_info"]["training_time"].is_number());
     CHECK(r.err.find("failed: " + reason) != std::string::npos);
+    // What the trial said last on stderr travels with the reason.
+    CHECK(rec.value("stderr_tail", "") == "err of " + std::to_string(id));
+    CHECK(rec["history"][0].value("stderr_tail", "") == "err of " + std::to_string(id));
   }
   CHECK(c.Read(TrialState::kFailed, IdOf("exit3"))["additional_info"]["exit_code"] == 3);
   Record killed = c.Read(TrialState::kFailed, IdOf("signal"));
@@ -260,6 +263,47 @@ TEST_CASE(
   CHECK(t::ReadText(L.trial_dir(id) / "pwd.txt") == c.dir.path().string() + "\n");
   CHECK(t::ReadText(L.trial_dir(id) / "args.txt") == "3\nenv\n0.25\n" + kNasty + "\n");
   CHECK_FALSE(fs::exists(c.dir / "pwned"));
+}
+
+TEST_CASE("a trial command that cannot start is recorded with the OS reason, not exit code 127") {
+  LeaveSlurm();
+  t::ScratchDir dir;
+  dir.Write("noexec.sh", "#!/bin/bash\nexit 0\n");  // not executable
+  dir.Write("hpo.yaml",
+            "space:\n  prog: [a]\n  s: [a]\ntrial:\n  command: \"{prog} {s}\"\n"
+            "hpo:\n  output_dir: camp\n");
+  struct Case {
+    std::string prog, s, says;
+  };
+  const std::vector<Case> cases = {
+      {"./missing", "a", "exec: No such file or directory"},
+      {"./noexec.sh", "a", "exec: Permission denied"},
+      {"no-such-hpo-program", "a", "exec: No such file or directory"},
+      {"/bin/true", std::string(200000, 'x'), "exec: Argument list too long"},
+  };
+  std::string lines;
+  for (size_t i = 0; i < cases.size(); ++i)
+    lines += json{{"trial_id", i}, {"config", {{"prog", cases[i].prog}, {"s", cases[i].s}}}}.dump() + "\n";
+  dir.Write("trials.jsonl", lines);
+  t::RunResult sub = t::RunProgram(
+      {t::ToolPath("hpo-submit").string(), "--no-start", "--trials", "trials.jsonl"}, dir.path());
+  REQUIRE_MESSAGE(sub.exit_code == 0, sub.err);
+  hpo::Campaign camp = hpo::Campaign::Open(dir / "camp");
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].prog);
+    t::RunResult r = t::RunProgram({t::ToolPath("hpo-run").string(), (dir / "camp").string(),
+                                    "--trial", std::to_string(i)},
+                                   dir.path());
+    CHECK(r.exit_code == 1);
+    auto rec = camp.Read(TrialState::kFailed, static_cast<TrialId>(i));
+    REQUIRE(rec.has_value());
+    std::string want = "cannot start the trial command \"" + cases[i].prog + "\": " + cases[i].says;
+    CHECK((*rec)["reason"] == want);
+    CHECK((*rec)["history"][0]["reason"] == want);
+    CHECK(r.err.find(want) != std::string::npos);
+    CHECK(t::ReadText(camp.layout().trial_stderr(static_cast<TrialId>(i))).find(want) !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("the logs start with the attempt banner and keep every attempt") {

@@ -2,11 +2,13 @@
 #include <unistd.h>
 
 #include <boost/filesystem/operations.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "campaign.hpp"
 #include "cli.hpp"
+#include "command.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "local_backend.hpp"
@@ -89,7 +91,10 @@ int Run(int argc, char** argv) {
       "  --array  submits the pending trials as SLURM job arrays (--array=IDS%max_concurrent_jobs,\n"
       "           split at the cluster's MaxArraySize and chained with afterany), then an\n"
       "           hpo-collect job with --dependency=afterany; prints the array job ids.\n"
-      "Without --local or --array: --array when sbatch is on PATH, else --local.\n"
+      "Without --local or --array: --array when sbatch is on PATH, else --local (with a\n"
+      "warning: pass the backend explicitly). The trial command's program is checked first:\n"
+      "a path must be an executable file; a bare name must be on PATH (for --array only a\n"
+      "warning: slurm.env_setup may put it on the compute nodes' PATH).\n"
       "Exit status: 0 done (with --local: at least one trial of the campaign finished, or none\n"
       "failed; failed trials are counted in the summary), 1 an error, or with --local every\n"
       "trial of the campaign failed, 2 a usage or configuration mistake, 130 interrupted.",
@@ -102,6 +107,18 @@ int Run(int argc, char** argv) {
   if (cfg.trial.command.empty())
     throw hpo::UsageError(opt.config + ": trial.command: missing; give the command that runs one "
                           "trial, e.g. python train.py --config {config_file}");
+  // The backend, said out loud when nobody chose it: on a cluster's login node a silent
+  // local run would train there.
+  const bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
+  if (!opt.no_start && !opt.array && !opt.local && !use_array)
+    hpo::Warning("no sbatch on PATH: running trials here with the local backend; pass --local to "
+                 "silence this or --array to require SLURM");
+  // Before anything is recorded: a program that cannot start fails every trial.
+  const char* path = std::getenv("PATH");
+  hpo::CheckTrialProgram(cfg.trial.command, opt.config, hpo::ConfigDir(cfg).string(),
+                         boost::filesystem::current_path().string(), path ? path : "",
+                         use_array || opt.no_start ? hpo::ProgramCheck::kElsewhere
+                                                   : hpo::ProgramCheck::kHere);
 
   // Read every line before recording anything: a bad line records nothing.
   std::vector<hpo::TrialLine> lines;
@@ -128,16 +145,19 @@ int Run(int argc, char** argv) {
       batch.clear();
     }
   }
-  hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
-            std::to_string(lines.size() - added) + " already known; " +
-            std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
-
   if (opt.retry_failed) {
     auto moved = hpo::RetryFailed(campaign);
     hpo::Info(std::to_string(moved.size()) + " failed trial(s) with attempts left moved back to pending");
+    if (std::size_t stuck = hpo::CountOutOfAttempts(campaign))
+      hpo::Info(std::to_string(stuck) + " failed trial(s) are out of attempts (hpo.max_attempts = " +
+                std::to_string(cfg.hpo.max_attempts) + "); raise hpo.max_attempts in " + opt.config +
+                " and run again");
   }
+  // Counted after the retries, so the pending count includes what they moved back.
+  hpo::Info(campaign.layout().root().string() + ": " + std::to_string(added) + " trial(s) added, " +
+            std::to_string(lines.size() - added) + " already known; " +
+            std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
   if (opt.no_start) return 0;
-  bool use_array = opt.array || (!opt.local && hpo::FindInPath("sbatch"));
   if (!use_array) {
     hpo::InstallInterruptHandlers();
     std::string runner = hpo::ExecutableDir() + "/hpo-run";

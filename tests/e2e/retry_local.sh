@@ -29,8 +29,16 @@ json_get camp/results/trial_1.json 'j["attempt"], j["error"], j["history"][0]["a
 json_get camp/failed/trial_0.json 'j["attempt"], len(j["history"]), all("exit code 3" in h["reason"] for h in j["history"])' \
   | grep -qx "3 3 True" || fail "trial 0 record: $(cat camp/failed/trial_0.json)"
 assert_eq "$(wc -l < camp/trials/trial_0/attempts.txt)" 3 "attempts of trial 0 (work folder kept)"
-# --retry-failed with no attempts left moves nothing.
+# --retry-failed with no attempts left moves nothing, and says which trials are out of
+# attempts and how to give them more.
 hpo-submit --retry-failed --no-start 2> retry.log
 grep -q "0 failed trial(s) with attempts left" retry.log || fail "retry: $(cat retry.log)"
+grep -qF "1 failed trial(s) are out of attempts (hpo.max_attempts = 3); raise hpo.max_attempts in hpo.yaml and run again" retry.log \
+  || fail "no hint about max_attempts: $(cat retry.log)"
 assert_eq "$(count_files camp/failed)" 1 "failed after a retry without attempts left"
+# Given one more attempt, the trial moves back, and the pending count is told after the move.
+sed -i 's/max_attempts: 3/max_attempts: 4/' hpo.yaml
+hpo-submit --retry-failed --no-start 2> retry2.log
+grep -q "1 failed trial(s) with attempts left moved back to pending" retry2.log || fail "retry: $(cat retry2.log)"
+tail -1 retry2.log | grep -q "; 1 pending" || fail "the pending count is not the last word: $(cat retry2.log)"
 note "ok"
