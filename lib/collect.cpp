@@ -870,6 +870,12 @@ bool IsTerminal(const std::string& state) {
   return terminal.count(state.substr(0, state.find(' '))) > 0;
 }
 
+// The SLURM task a runner record names ("<array>_<task>"), "" outside SLURM.
+std::string RunnerTaskName(const json& runner) {
+  return TaskName(runner.value("slurm_job_id", ""), runner.value("slurm_array_job_id", ""),
+                  runner.value("slurm_array_task_id", ""));
+}
+
 // Decides whether a running trial's runner is gone; returns the reason, or "" if alive.
 // SLURM's word comes first: a job it reports ended (CANCELLED, TIMEOUT, NODE_FAIL...) has no
 // process left, and its state is the reason. Otherwise a slow but alive runner is never
@@ -879,7 +885,7 @@ std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
   const Layout& L = c.layout();
   json runner = rec.value("runner", json::object());
-  std::string job = runner.value("slurm_job_id", "");
+  std::string job = RunnerTaskName(runner);
   std::string ending;
   if (runner.contains("ending")) {
     const json& e = runner["ending"];
@@ -987,7 +993,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
         InodeChangeAge(L.trial_file(TrialState::kRunning, id), now) < cfg.hpo.lease_timeout)
       continue;
     if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
-    std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
+    std::string job = RunnerTaskName(rec->value("runner", json::object()));
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));
   }

@@ -362,9 +362,10 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       campaign.Write(TrialState::kRunning, id, rec);
       std::string why;
       try {
-        Captured c = RunCapture({"scontrol", "requeue", slurm.job_id}, "", 30);
+        // This task only: the bare job id of the array's own record names the whole array.
+        Captured c = RunCapture({"scontrol", "requeue", slurm.task_name()}, "", 30);
         if (c.exit.ok()) {
-          Info(tag + ": requeued job " + slurm.job_id + " as attempt " + std::to_string(attempt + 1));
+          Info(tag + ": requeued job " + slurm.task_name() + " as attempt " + std::to_string(attempt + 1));
           return RunOutcome::kLeftRunning;
         }
         why = c.exit.Describe() + ": " + c.err;
@@ -407,7 +408,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       for (int sig; (sig = ::sigtimedwait(&mask, &si, &grace)) > 0;)
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) term_signal = sig;
     }
-    auto job = term_signal ? std::nullopt : QueryJob(slurm.job_id);
+    auto job = term_signal ? std::nullopt : QueryJob(slurm.task_name());
     if (term_signal || (job && job->state != "RUNNING")) {
       rec["runner"]["ending"] = {
           {"time", end},

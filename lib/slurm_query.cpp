@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <set>
 #include <sstream>
 
 #include "error.hpp"
@@ -23,7 +24,9 @@ class SqueueSource : public JobStateSource {
  public:
   std::optional<std::map<std::string, JobState>> Query(const std::vector<std::string>&) override {
     const passwd* pw = ::getpwuid(::getuid());
-    std::vector<std::string> argv = {"squeue", "--noheader", "--states=all", "--format=%A|%T|%r"};
+    // One line per array task (-r), named as TaskName does ("<array>_<task>", %i).
+    std::vector<std::string> argv = {"squeue", "--noheader", "--array", "--states=all",
+                                     "--format=%i|%T|%r"};
     if (pw) argv.insert(argv.end(), {"--user", pw->pw_name});
     try {
       Captured c = RunCapture(argv, "", 60);
@@ -38,6 +41,14 @@ class SqueueSource : public JobStateSource {
 };
 
 }  // namespace
+
+bool IsActiveJobState(const std::string& st) {
+  static const std::set<std::string> active = {"PENDING",   "RUNNING",      "REQUEUED",
+                                               "CONFIGURING", "SUSPENDED", "REQUEUE_HOLD",
+                                               "REQUEUE_FED", "RESIZING",  "COMPLETING",
+                                               "SIGNALING",   "STAGE_OUT"};
+  return active.count(st) > 0;
+}
 
 std::map<std::string, JobState> ParseSqueue(const std::string& text) {
   std::map<std::string, JobState> out;

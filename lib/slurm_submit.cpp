@@ -81,6 +81,29 @@ std::string Tool(const std::string& dir, const std::string& name) { return dir +
 
 std::unique_ptr<Sbatch> MakeSbatch() { return std::make_unique<RealSbatch>(); }
 
+std::vector<SubmissionRecord> ReadSubmissionRecords(const Layout& L) {
+  std::vector<SubmissionRecord> out;
+  boost::system::error_code ec;
+  for (boost::filesystem::directory_iterator it(L.slurm_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    auto job = ParseSubmissionRecordName(it->path().filename().string());
+    if (!job) continue;
+    auto j = json::parse(ReadFile(it->path(), 64 << 20).value_or(""), nullptr, false);
+    if (!j.is_object()) continue;
+    SubmissionRecord r;
+    r.job_id = *job;
+    r.kind = j.value("kind", "");
+    r.offset = j.value("offset", TrialId{0});
+    if (j.contains("trial_ids") && j["trial_ids"].is_array())
+      r.trial_ids = j["trial_ids"].get<std::vector<TrialId>>();
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const SubmissionRecord& a, const SubmissionRecord& b) {
+    return a.job_id.size() != b.job_id.size() ? a.job_id.size() < b.job_id.size() : a.job_id < b.job_id;
+  });
+  return out;
+}
+
 std::string IndexRanges(const std::vector<TrialId>& idx) {
   std::string out;
   for (size_t i = 0; i < idx.size();) {
@@ -141,34 +164,24 @@ std::vector<std::string> ArraySbatchArgs(const Campaign& c, const ArrayPlan& pla
 
 std::vector<TrialId> UnsubmittedPending(const Campaign& c) {
   std::vector<TrialId> pending = c.List(TrialState::kPending);
-  // Arrays of this campaign SLURM still holds cover their trials: do not submit them twice.
-  std::map<std::string, std::vector<TrialId>> arrays;
-  boost::system::error_code ec;
-  for (boost::filesystem::directory_iterator it(c.layout().slurm_dir(), ec), end; !ec && it != end;
-       it.increment(ec)) {
-    auto job = ParseSubmissionRecordName(it->path().filename().string());
-    if (!job) continue;
-    auto text = ReadFile(it->path(), 64 << 20);
-    auto j = json::parse(text.value_or(""), nullptr, false);
-    if (j.is_object() && j.value("kind", "") == "array" && j.contains("trial_ids"))
-      arrays[*job] = j["trial_ids"].get<std::vector<TrialId>>();
-  }
+  std::vector<SubmissionRecord> arrays;
+  for (auto& r : ReadSubmissionRecords(c.layout()))
+    if (r.kind == "array") arrays.push_back(std::move(r));
   if (arrays.empty()) return pending;
   auto source = MakeSlurmJobStateSource();
   if (!source) return pending;
   std::vector<std::string> ids;
-  for (const auto& [job, t] : arrays) ids.push_back(job);
+  for (const auto& a : arrays) ids.push_back(a.job_id);
   auto states = source->Query(ids);
   if (!states) return pending;
+  // Tasks of this campaign's arrays that SLURM still holds cover their trials: do not submit
+  // them twice.
   std::set<TrialId> covered;
-  for (const auto& [job, trials] : arrays) {
-    auto it = states->find(job);
-    if (it == states->end()) continue;
-    const std::string& st = it->second.state;
-    if (st == "PENDING" || st == "RUNNING" || st == "REQUEUED" || st == "CONFIGURING" ||
-        st == "SUSPENDED" || st == "REQUEUE_HOLD" || st == "RESIZING")
-      covered.insert(trials.begin(), trials.end());
-  }
+  for (const auto& a : arrays)
+    for (TrialId id : a.trial_ids)
+      if (auto it = states->find(TaskName("", a.job_id, std::to_string(id - a.offset)));
+          it != states->end() && IsActiveJobState(it->second.state))
+        covered.insert(id);
   std::vector<TrialId> out;
   for (TrialId id : pending)
     if (!covered.count(id)) out.push_back(id);

@@ -35,6 +35,17 @@ class Sbatch {
   virtual long MaxArraySize() = 0;
 };
 
+// What one sbatch of this campaign submitted (slurm/job_<id>.json).
+struct SubmissionRecord {
+  std::string job_id;
+  std::string kind;  // "array" or "collect"
+  TrialId offset = 0;
+  std::vector<TrialId> trial_ids;  // arrays: trial id = offset + task id
+};
+
+// Every submission record of the campaign, oldest job first; unreadable ones are skipped.
+std::vector<SubmissionRecord> ReadSubmissionRecords(const Layout& layout);
+
 // The real sbatch/scontrol on PATH.
 std::unique_ptr<Sbatch> MakeSbatch();
 
