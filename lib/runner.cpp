@@ -134,9 +134,44 @@ std::string PythonHelperDir() {
   return "";
 }
 
+// The attempt fails before the trial starts: slurm.env_setup failed in the batch script.
+RunOutcome RecordEnvSetupFailure(const Campaign& campaign, TrialId id, Record rec,
+                                 const EnvSetupFailure& failure) {
+  const double now = NowSeconds();
+  const int attempt = rec.value("attempt", 1);
+  std::string reason = EnvSetupFailureReason(failure);
+  json info = rec.value("runner", json::object());
+  info.erase("pid");
+  info.erase("pid_start");
+  info["attempt"] = attempt;
+  info["end_time"] = now;
+  info["exit_code"] = nullptr;
+  rec.erase("runner");
+  rec["state"] = "failed";
+  rec["reason"] = reason;
+  rec["additional_info"] = info;
+  rec["history"].push_back({{"attempt", attempt}, {"state", "failed"}, {"reason", reason},
+                            {"start_time", now}, {"end_time", now}, {"host", HostName()}});
+  campaign.Write(TrialState::kRunning, id, rec);
+  campaign.Move(id, TrialState::kRunning, TrialState::kFailed);
+  Info("trial " + std::to_string(id) + ": not run: " + reason);
+  return RunOutcome::kFailed;
+}
+
 }  // namespace
 
-RunOutcome RunTrial(const fs::path& dir, TrialId id) {
+std::string EnvSetupFailureReason(const EnvSetupFailure& f) {
+  std::string reason = "env_setup failed: exit code " + std::to_string(f.exit_code);
+  size_t end = f.output.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return reason;
+  size_t start = f.output.find_last_of('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string last = f.output.substr(start, end + 1 - start);
+  if (last.size() > 300) last = last.substr(0, 300) + "...";
+  return reason + ": " + last;
+}
+
+RunOutcome RunTrial(const fs::path& dir, TrialId id, const std::optional<EnvSetupFailure>& env_setup_failure) {
   Campaign campaign = Campaign::Open(dir);
   const Layout& L = campaign.layout();
   const Config& cfg = campaign.config();
@@ -206,6 +241,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
     }
     throw;
   }
+  if (env_setup_failure) return RecordEnvSetupFailure(campaign, id, rec, *env_setup_failure);
 
   fs::path tdir = L.trial_dir(id);
   EnsureDirectory(L.trials_dir());

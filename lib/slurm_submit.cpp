@@ -143,7 +143,7 @@ std::string RenderArrayScript(const Campaign& c, TrialId offset, const std::stri
       {"campaign_comment", Comment(c.layout().root().string())},
       {"sbatch_lines", SbatchLines(s)},
       {"signal_grace", std::to_string(s.signal_grace)},
-      {"env_setup", s.env_setup},
+      {"env_setup", ShellQuote(s.env_setup)},
       {"runner", ShellQuote(Tool(tools_dir, "hpo-run"))},
       {"campaign", ShellQuote(c.layout().root().string())},
       {"offset", std::to_string(offset)}};
