@@ -399,12 +399,12 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id, const std::optional<EnvSetu
       std::string why;
       try {
         // This task only: the bare job id of the array's own record names the whole array.
-        Captured c = RunCapture({"scontrol", "requeue", slurm.task_name()}, "", 30);
+        Captured c = RunSlurm({"scontrol", "requeue", slurm.task_name()});
         if (c.exit.ok()) {
           Info(tag + ": requeued job " + slurm.task_name() + " as attempt " + std::to_string(attempt + 1));
           return RunOutcome::kLeftRunning;
         }
-        why = c.exit.Describe() + ": " + c.err;
+        why = c.exit.Describe() + ": " + SlurmMessage(c);
       } catch (const Error& e) {
         why = e.what();
       }

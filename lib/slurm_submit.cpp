@@ -23,12 +23,9 @@ class RealSbatch : public Sbatch {
   std::string Submit(const std::vector<std::string>& args) override {
     std::vector<std::string> argv = {"sbatch", "--parsable"};
     argv.insert(argv.end(), args.begin(), args.end());
-    Captured c = RunCapture(argv, "", 120);
-    if (!c.exit.ok() || c.out.empty()) {
-      std::string err = c.err.empty() ? c.out : c.err;
-      while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-      throw Error("sbatch refused the job (" + c.exit.Describe() + "): " + err);
-    }
+    Captured c = RunSlurm(argv, kSbatchTimeout);
+    if (!c.exit.ok() || c.out.empty())
+      throw Error("sbatch refused the job (" + c.exit.Describe() + "): " + SlurmMessage(c));
     std::string id = c.out.substr(0, c.out.find_first_of(";\n"));
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
       throw Error("sbatch printed an unexpected job id: " + c.out);
@@ -36,7 +33,8 @@ class RealSbatch : public Sbatch {
   }
   long MaxArraySize() override {
     try {
-      Captured c = RunCapture({"scontrol", "show", "config"}, "", 30);
+      Captured c = RunSlurm({"scontrol", "show", "config"});
+      if (!c.exit.ok()) throw Error("scontrol show config failed (" + c.exit.Describe() + "): " + SlurmMessage(c));
       std::istringstream in(c.out);
       std::string line;
       while (std::getline(in, line)) {
