@@ -67,6 +67,18 @@ std::string SbatchLines(const SlurmSection& s) {
   return out;
 }
 
+// The chained hpo-collect job: where the campaign's jobs may run and be charged (sites refuse
+// jobs without the account or qos they require), and a short limit of its own instead of the
+// trials' (it takes seconds; a short job also starts sooner).
+std::string CollectSbatchLines(const SlurmSection& s) {
+  std::string out;
+  for (const auto& [opt, v] : {std::pair<std::string, std::string>{"partition", s.partition},
+                               {"account", s.account}, {"qos", s.qos}, {"time", kCollectJobTime}})
+    if (!v.empty()) out += "#SBATCH --" + opt + "=" + v + "\n";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 std::string Comment(const std::string& s) {
   std::string out;
   for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
@@ -239,7 +251,7 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
     report_line = ShellQuote(Tool(opt.tools_dir, "hpo-report")) + " " + ShellQuote(L.root().string());
   std::map<std::string, std::string> vars = {
       {"campaign_comment", Comment(L.root().string())},
-      {"sbatch_lines", c.config().slurm.partition.empty() ? "" : "#SBATCH --partition=" + c.config().slurm.partition},
+      {"sbatch_lines", CollectSbatchLines(c.config().slurm)},
       {"collect", ShellQuote(Tool(opt.tools_dir, "hpo-collect")) +
                       (opt.collect_resubmits ? " --resubmit" : "")},
       {"campaign", ShellQuote(L.root().string())},

@@ -10,6 +10,9 @@
 
 namespace hpo {
 
+// The time limit of the chained hpo-collect (and hpo-report) job.
+inline constexpr const char* kCollectJobTime = "0:10:00";
+
 // One job array: trial id = offset + array index, every index < MaxArraySize.
 struct ArrayPlan {
   TrialId offset = 0;

@@ -368,6 +368,11 @@ TEST_CASE("SubmitArrays chains the arrays, records each submission and submits c
   std::string ctext = t::ReadText(cscript);
   CHECK(BashSyntaxCheck(cscript) == 0);
   CHECK(ctext.find("#SBATCH --partition=gpu\n") != std::string::npos);
+  // What sites require of every job, and a short limit of its own: not the trials' day.
+  for (const char* line : {"#SBATCH --account=proj-x\n", "#SBATCH --qos=high\n", "#SBATCH --time=0:10:00\n"})
+    CHECK(ctext.find(line) != std::string::npos);
+  for (const char* absent : {"--mem", "--gres", "--constraint", "--exclusive", "1-00:00:00"})
+    CHECK(ctext.find(absent) == std::string::npos);
   CHECK(
       Words("x " + LineStarting(ctext, hpo::ShellQuote((f.tools / "hpo-collect").string()))) ==
       std::vector<std::string>{(f.tools / "hpo-collect").string(), "--resubmit", f.root.string()});
