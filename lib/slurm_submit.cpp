@@ -172,29 +172,38 @@ std::vector<std::string> ArraySbatchArgs(const Campaign& c, const ArrayPlan& pla
   return args;
 }
 
-std::vector<TrialId> UnsubmittedPending(const Campaign& c) {
-  std::vector<TrialId> pending = c.List(TrialState::kPending);
+QueuedWork FindQueuedWork(const Campaign& c) {
+  QueuedWork out;
+  out.unsubmitted = c.List(TrialState::kPending);
   std::vector<SubmissionRecord> arrays;
   for (auto& r : ReadSubmissionRecords(c.layout()))
     if (r.kind == "array") arrays.push_back(std::move(r));
-  if (arrays.empty()) return pending;
+  if (arrays.empty()) return out;
   auto source = MakeSlurmJobStateSource();
-  if (!source) return pending;
+  if (!source) return out;
   std::vector<std::string> ids;
   for (const auto& a : arrays) ids.push_back(a.job_id);
-  auto states = source->Query(ids);
-  if (!states) return pending;
+  auto states = source->Query(ids);  // one squeue call; one line per array task
+  if (!states) return out;
   // Tasks of this campaign's arrays that SLURM still holds cover their trials: do not submit
   // them twice.
   std::set<TrialId> covered;
-  for (const auto& a : arrays)
-    for (TrialId id : a.trial_ids)
-      if (auto it = states->find(TaskName("", a.job_id, std::to_string(id - a.offset)));
-          it != states->end() && IsActiveJobState(it->second.state))
-        covered.insert(id);
-  std::vector<TrialId> out;
-  for (TrialId id : pending)
-    if (!covered.count(id)) out.push_back(id);
+  for (const auto& a : arrays) {
+    bool active = false;
+    const std::string prefix = a.job_id + "_";
+    for (auto it = states->lower_bound(prefix); it != states->end() && it->first.rfind(prefix, 0) == 0; ++it) {
+      if (!IsActiveJobState(it->second.state)) continue;
+      active = true;
+      char* end = nullptr;
+      long long task = std::strtoll(it->first.c_str() + prefix.size(), &end, 10);
+      if (end && *end == '\0') covered.insert(a.offset + task);
+    }
+    if (active) out.queued_arrays.push_back(a.job_id);
+  }
+  std::vector<TrialId> left;
+  for (TrialId id : out.unsubmitted)
+    if (!covered.count(id)) left.push_back(id);
+  out.unsubmitted = std::move(left);
   return out;
 }
 
@@ -208,7 +217,10 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
   }
   long max_size = sbatch.MaxArraySize();
   std::vector<ArrayPlan> plans = PlanArrays(ids, max_size);
+  // The campaign's arrays still queued come first: their throttle and the new arrays' must
+  // add up to max_concurrent_jobs, not to twice that.
   std::string after;
+  for (const auto& job : opt.after_jobs) after += (after.empty() ? "" : ":") + job;
   int n = 0;
   for (const auto& plan : plans) {
     std::string script_text = RenderArrayScript(c, plan.offset, opt.tools_dir);

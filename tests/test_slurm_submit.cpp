@@ -450,7 +450,24 @@ TEST_CASE("nothing pending means nothing submitted") {
   // Without submission records every pending trial is unsubmitted (SLURM is not asked).
   f.campaign.AddPending(4, {{"lr", 0.1}});
   f.campaign.AddPending(2, {{"lr", 0.2}});
-  CHECK(hpo::UnsubmittedPending(f.campaign) == Ids{2, 4});
+  hpo::QueuedWork q = hpo::FindQueuedWork(f.campaign);
+  CHECK(q.unsubmitted == Ids{2, 4});
+  CHECK(q.queued_arrays.empty());
+}
+
+TEST_CASE("new arrays wait for the campaign's queued arrays, so the throttle holds across them") {
+  Fixture f;
+  FakeSbatch sbatch;
+  hpo::SubmitOptions opt;
+  opt.chain_collect = false;
+  opt.after_jobs = {"500", "731"};
+  std::ostringstream log;
+  hpo::SubmitArrays(f.campaign, Range(0, 20), sbatch, opt, log);
+  REQUIRE(sbatch.calls.size() == 2);
+  CHECK(Has(sbatch.calls[0], "--dependency=afterany:500:731"));
+  CHECK(Has(sbatch.calls[1], "--dependency=afterany:1000"));
+  json rec = json::parse(t::ReadText(f.campaign.layout().submission_record("1000")));
+  CHECK(rec["after"] == "500:731");
 }
 
 TEST_SUITE_END();

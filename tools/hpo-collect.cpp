@@ -77,10 +77,12 @@ int Run(int argc, char** argv) {
   if (!vm.count("quiet")) std::cout << hpo::FormatSummary(campaign, sum);
   if (vm.count("resubmit")) {
     auto moved = hpo::RetryFailed(campaign);
-    auto ids = hpo::UnsubmittedPending(campaign);
+    hpo::QueuedWork queued = hpo::FindQueuedWork(campaign);
+    const auto& ids = queued.unsubmitted;
     if (!moved.empty()) std::cout << "retrying " << moved.size() << " failed trial(s)\n";
     if (!ids.empty()) {
       hpo::SubmitOptions sopt;
+      sopt.after_jobs = queued.queued_arrays;
       sopt.tools_dir = hpo::ExecutableDir();
       sopt.collect_resubmits = true;
       auto sbatch = hpo::MakeSbatch();

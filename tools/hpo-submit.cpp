@@ -129,8 +129,10 @@ int Run(int argc, char** argv) {
   sopt.tools_dir = hpo::ExecutableDir();
   sopt.collect_resubmits = cfg.hpo.max_attempts > 1;
   auto sbatch = hpo::MakeSbatch();
-  hpo::SubmitResult r = hpo::SubmitArrays(campaign, hpo::UnsubmittedPending(campaign), *sbatch,
-                                          sopt, opt.dry_run ? std::cout : std::cerr);
+  hpo::QueuedWork queued = hpo::FindQueuedWork(campaign);
+  sopt.after_jobs = queued.queued_arrays;
+  hpo::SubmitResult r = hpo::SubmitArrays(campaign, queued.unsubmitted, *sbatch, sopt,
+                                          opt.dry_run ? std::cout : std::cerr);
   for (const auto& j : r.array_jobs) std::cout << j << "\n";
   return 0;
 }
