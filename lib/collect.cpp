@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "cancel.hpp"
 #include "error.hpp"
 #include "json_scan.hpp"
 #include "process.hpp"
@@ -999,9 +1000,13 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   }
   std::optional<std::map<std::string, JobState>> jobs;
   if (!job_ids.empty() && options.slurm) jobs = options.slurm->Query(job_ids);
+  // A campaign cancelled by hpo-collect --cancel: the jobs SLURM reports CANCELLED were
+  // cancelled by the user, and the reason says so.
+  const std::optional<CancelMark> cancelled = ReadCancelMark(campaign);
   for (auto& [id, rec] : live) {
     std::string reason = LostReason(campaign, id, rec, jobs, now);
     if (reason.empty()) continue;
+    if (cancelled && reason.rfind("CANCELLED", 0) == 0) reason = DescribeCancel(*cancelled) + ": " + reason;
     if (RemoveLeftover(campaign, id, rec)) continue;
     rec["state"] = "failed";
     rec["reason"] = reason;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "campaign.hpp"
+#include "cancel.hpp"
 #include "cli.hpp"
 #include "config.hpp"
 #include "error.hpp"
@@ -96,6 +97,14 @@ int Run(int argc, char** argv) {
             std::to_string(lines.size() - added) + " already known; " +
             std::to_string(campaign.List(hpo::TrialState::kPending).size()) + " pending");
 
+  // An explicit hpo-submit resumes a campaign stopped by hpo-collect --cancel.
+  if (!opt.no_start && !opt.dry_run) {
+    if (auto mark = hpo::ReadCancelMark(campaign)) {
+      hpo::ClearCancelMark(campaign);
+      hpo::Info("the campaign was " + hpo::DescribeCancel(*mark) + "; resuming it (" +
+                campaign.layout().cancel_mark().string() + " removed)");
+    }
+  }
   if (opt.retry_failed) {
     auto moved = hpo::RetryFailed(campaign);
     hpo::Info(std::to_string(moved.size()) + " failed trial(s) with attempts left moved back to pending");
