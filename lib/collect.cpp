@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "cancel.hpp"
 #include "claim.hpp"
 #include "error.hpp"
 #include "json_scan.hpp"
@@ -922,6 +923,12 @@ bool IsTerminal(const std::string& state) {
   return terminal.count(state.substr(0, state.find(' '))) > 0;
 }
 
+// The SLURM task a runner record names ("<array>_<task>"), "" outside SLURM.
+std::string RunnerTaskName(const json& runner) {
+  return TaskName(runner.value("slurm_job_id", ""), runner.value("slurm_array_job_id", ""),
+                  runner.value("slurm_array_task_id", ""));
+}
+
 // Decides whether a running trial's runner is gone; returns the reason, or "" if alive.
 // SLURM's word comes first: a job it reports ended (CANCELLED, TIMEOUT, NODE_FAIL...) has no
 // process left, and its state is the reason. Otherwise a slow but alive runner is never
@@ -930,7 +937,7 @@ bool IsTerminal(const std::string& state) {
 std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
   json runner = rec.value("runner", json::object());
-  std::string job = runner.value("slurm_job_id", "");
+  std::string job = RunnerTaskName(runner);
   std::string ending;
   if (runner.contains("ending")) {
     const json& e = runner["ending"];
@@ -1033,15 +1040,19 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     // giving it back). claim.hpp.
     if (SettleClaim(campaign, id, *rec, now) != ClaimVerdict::kRegistered) continue;
     if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
-    std::string job = rec->value("/runner/slurm_job_id"_json_pointer, std::string());
+    std::string job = RunnerTaskName(rec->value("runner", json::object()));
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));
   }
   std::optional<std::map<std::string, JobState>> jobs;
   if (!job_ids.empty() && options.slurm) jobs = options.slurm->Query(job_ids);
+  // A campaign cancelled by hpo-collect --cancel: the jobs SLURM reports CANCELLED were
+  // cancelled by the user, and the reason says so.
+  const std::optional<CancelMark> cancelled = ReadCancelMark(campaign);
   for (auto& [id, rec] : live) {
     std::string reason = LostReason(campaign, id, rec, jobs, now);
     if (reason.empty()) continue;
+    if (cancelled && reason.rfind("CANCELLED", 0) == 0) reason = DescribeCancel(*cancelled) + ": " + reason;
     if (RemoveLeftover(campaign, id, rec)) continue;
     rec["state"] = "failed";
     rec["reason"] = reason;

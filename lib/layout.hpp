@@ -57,6 +57,8 @@ class Layout {
   const fs::path& root() const { return root_; }
   fs::path config_file() const { return root_ / "campaign.yaml"; }
   fs::path identity_file() const { return root_ / "campaign.json"; }
+  // "cancelled.json": written by hpo-collect --cancel; while it exists nothing resubmits.
+  fs::path cancel_mark() const { return root_ / "cancelled.json"; }
   fs::path tmp_dir() const { return root_ / "tmp"; }
   // "tmp/retry.trial_<i>.json": a second name (hard link) of the failed record a retry is
   // moving; only one process can create it, so only one retries the trial.

@@ -186,9 +186,33 @@ RunOutcome PublishFailure(const Campaign& campaign, TrialId id, Record& rec, con
   return RunOutcome::kFailed;
 }
 
+// The attempt fails before the trial starts: slurm.env_setup failed in the batch script.
+RunOutcome RecordEnvSetupFailure(const Campaign& campaign, TrialId id, Record rec,
+                                 const EnvSetupFailure& failure) {
+  const double now = NowSeconds();
+  json info = rec.value("runner", json::object());
+  info.erase("pid");
+  info.erase("pid_start");
+  info["attempt"] = rec.value("attempt", 1);
+  info["end_time"] = now;
+  info["exit_code"] = nullptr;
+  return PublishFailure(campaign, id, rec, EnvSetupFailureReason(failure), "", info, now, now);
+}
+
 }  // namespace
 
-RunOutcome RunTrial(const fs::path& dir, TrialId id) {
+std::string EnvSetupFailureReason(const EnvSetupFailure& f) {
+  std::string reason = "env_setup failed: exit code " + std::to_string(f.exit_code);
+  size_t end = f.output.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return reason;
+  size_t start = f.output.find_last_of('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string last = f.output.substr(start, end + 1 - start);
+  if (last.size() > 300) last = last.substr(0, 300) + "...";
+  return reason + ": " + last;
+}
+
+RunOutcome RunTrial(const fs::path& dir, TrialId id, const std::optional<EnvSetupFailure>& env_setup_failure) {
   Campaign campaign = Campaign::Open(dir);
   const Layout& L = campaign.layout();
   const Config& cfg = campaign.config();
@@ -268,6 +292,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
     }
     throw;
   }
+  if (env_setup_failure) return RecordEnvSetupFailure(campaign, id, rec, *env_setup_failure);
 
   fs::path tdir = L.trial_dir(id);
   EnsureDirectory(L.trials_dir());
@@ -405,12 +430,13 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       campaign.Write(TrialState::kRunning, id, rec);
       std::string why;
       try {
-        Captured c = RunCapture({"scontrol", "requeue", slurm.job_id}, "", 30);
+        // This task only: the bare job id of the array's own record names the whole array.
+        Captured c = RunSlurm({"scontrol", "requeue", slurm.task_name()});
         if (c.exit.ok()) {
-          Info(tag + ": requeued job " + slurm.job_id + " as attempt " + std::to_string(attempt + 1));
+          Info(tag + ": requeued job " + slurm.task_name() + " as attempt " + std::to_string(attempt + 1));
           return RunOutcome::kLeftRunning;
         }
-        why = c.exit.Describe() + ": " + c.err;
+        why = c.exit.Describe() + ": " + SlurmMessage(c);
       } catch (const Error& e) {
         why = e.what();
       }
@@ -450,7 +476,7 @@ RunOutcome RunTrial(const fs::path& dir, TrialId id) {
       for (int sig; (sig = ::sigtimedwait(&mask, &si, &grace)) > 0;)
         if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) term_signal = sig;
     }
-    auto job = term_signal ? std::nullopt : QueryJob(slurm.job_id);
+    auto job = term_signal ? std::nullopt : QueryJob(slurm.task_name());
     if (term_signal || (job && job->state != "RUNNING")) {
       rec["runner"]["ending"] = {
           {"time", end},

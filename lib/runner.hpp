@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/filesystem/path.hpp>
+#include <optional>
+#include <string>
 
 #include "layout.hpp"
 
@@ -19,8 +21,21 @@ enum class RunOutcome {
   kLeftRunning         // SLURM is ending the job: hpo-collect settles it (or a requeue resumes)
 };
 
-// Runs trial `id` of the campaign at `dir`. Prints one line per transition on stderr.
-RunOutcome RunTrial(const boost::filesystem::path& dir, TrialId id);
+// The batch script's slurm.env_setup failed (hpo-run --env-setup-failed): the trial must not
+// run in the wrong environment.
+struct EnvSetupFailure {
+  int exit_code = 1;
+  std::string output;  // what env_setup wrote to stderr (its tail)
+};
+
+// The reason recorded for a failed env_setup: "env_setup failed: exit code 1: <the last
+// non-empty line it printed>".
+std::string EnvSetupFailureReason(const EnvSetupFailure& failure);
+
+// Runs trial `id` of the campaign at `dir`. Prints one line per transition on stderr. With
+// `env_setup_failure`, claims the trial and records the attempt as failed without running it.
+RunOutcome RunTrial(const boost::filesystem::path& dir, TrialId id,
+                    const std::optional<EnvSetupFailure>& env_setup_failure = std::nullopt);
 
 // Largest result file read; a larger one fails the trial with that reason.
 inline constexpr std::uint64_t kMaxResultBytes = 16 << 20;

@@ -7,6 +7,12 @@
 
 namespace hpo {
 
+std::string TaskName(const std::string& job_id, const std::string& array_job_id,
+                     const std::string& array_task_id) {
+  if (!array_job_id.empty() && !array_task_id.empty()) return array_job_id + "_" + array_task_id;
+  return job_id;
+}
+
 SlurmEnv SlurmEnv::FromEnvironment() {
   auto get = [](const char* name) {
     const char* v = std::getenv(name);

@@ -1,8 +1,11 @@
 #include "slurm_query.hpp"
 
 #include <pwd.h>
+#include <cerrno>
+#include <cstdlib>
 #include <unistd.h>
 
+#include <set>
 #include <sstream>
 
 #include "error.hpp"
@@ -23,12 +26,14 @@ class SqueueSource : public JobStateSource {
  public:
   std::optional<std::map<std::string, JobState>> Query(const std::vector<std::string>&) override {
     const passwd* pw = ::getpwuid(::getuid());
-    std::vector<std::string> argv = {"squeue", "--noheader", "--states=all", "--format=%A|%T|%r"};
+    // One line per array task (-r), named as TaskName does ("<array>_<task>", %i).
+    std::vector<std::string> argv = {"squeue", "--noheader", "--array", "--states=all",
+                                     "--format=%i|%T|%r"};
     if (pw) argv.insert(argv.end(), {"--user", pw->pw_name});
     try {
-      Captured c = RunCapture(argv, "", 60);
+      Captured c = RunSlurm(argv);
       if (c.exit.ok()) return ParseSqueue(c.out);
-      Warning("squeue failed (" + c.exit.Describe() + "): " + c.err.substr(0, 200) +
+      Warning("squeue failed (" + c.exit.Describe() + "): " + SlurmMessage(c) +
               "; judging running trials by their leases");
     } catch (const Error& e) {
       Warning(std::string(e.what()) + "; judging running trials by their leases");
@@ -37,7 +42,46 @@ class SqueueSource : public JobStateSource {
   }
 };
 
+std::string ConfHint() {
+  const char* conf = std::getenv("SLURM_CONF");
+  return conf && *conf ? std::string(" (SLURM_CONF=") + conf + ")" : std::string();
+}
+
 }  // namespace
+
+Captured RunSlurm(const std::vector<std::string>& argv, double timeout) {
+  const char* conf = std::getenv("SLURM_CONF");
+  if (conf && *conf && ::access(conf, R_OK) != 0)
+    throw Error("SLURM_CONF=" + std::string(conf) + " cannot be read: " + ErrnoText(errno) +
+                "; " + argv[0] + " would wait a minute for it. Point SLURM_CONF at the cluster's "
+                "slurm.conf, or unset it");
+  Captured c = RunCapture(argv, "", timeout);
+  if (c.timed_out) {
+    std::string said = SlurmMessage(c);
+    throw Error(argv[0] + " did not answer within " + std::to_string(static_cast<int>(timeout)) +
+                " s" + ConfHint() + (said.empty() ? "" : ": " + said) +
+                "; is the SLURM controller reachable from here?");
+  }
+  return c;
+}
+
+std::string SlurmMessage(const Captured& c) {
+  std::istringstream in(c.err.find_first_not_of(" \t\r\n") == std::string::npos ? c.out : c.err);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    line = Trim(line);
+    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+  }
+  return out;
+}
+
+bool IsActiveJobState(const std::string& st) {
+  static const std::set<std::string> active = {"PENDING",   "RUNNING",      "REQUEUED",
+                                               "CONFIGURING", "SUSPENDED", "REQUEUE_HOLD",
+                                               "REQUEUE_FED", "RESIZING",  "COMPLETING",
+                                               "SIGNALING",   "STAGE_OUT"};
+  return active.count(st) > 0;
+}
 
 std::map<std::string, JobState> ParseSqueue(const std::string& text) {
   std::map<std::string, JobState> out;
@@ -81,7 +125,7 @@ std::unique_ptr<JobStateSource> MakeSlurmJobStateSource() {
 std::optional<JobState> QueryJob(const std::string& job_id) {
   if (job_id.empty() || !FindInPath("scontrol")) return std::nullopt;
   try {
-    Captured c = RunCapture({"scontrol", "show", "job", "-o", job_id}, "", 10);
+    Captured c = RunSlurm({"scontrol", "show", "job", "-o", job_id});
     if (c.exit.ok()) return ParseScontrolJob(c.out);
   } catch (const Error&) {
   }

@@ -23,12 +23,9 @@ class RealSbatch : public Sbatch {
   std::string Submit(const std::vector<std::string>& args) override {
     std::vector<std::string> argv = {"sbatch", "--parsable"};
     argv.insert(argv.end(), args.begin(), args.end());
-    Captured c = RunCapture(argv, "", 120);
-    if (!c.exit.ok() || c.out.empty()) {
-      std::string err = c.err.empty() ? c.out : c.err;
-      while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-      throw Error("sbatch refused the job (" + c.exit.Describe() + "): " + err);
-    }
+    Captured c = RunSlurm(argv, kSbatchTimeout);
+    if (!c.exit.ok() || c.out.empty())
+      throw Error("sbatch refused the job (" + c.exit.Describe() + "): " + SlurmMessage(c));
     std::string id = c.out.substr(0, c.out.find_first_of(";\n"));
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
       throw Error("sbatch printed an unexpected job id: " + c.out);
@@ -36,7 +33,8 @@ class RealSbatch : public Sbatch {
   }
   long MaxArraySize() override {
     try {
-      Captured c = RunCapture({"scontrol", "show", "config"}, "", 30);
+      Captured c = RunSlurm({"scontrol", "show", "config"});
+      if (!c.exit.ok()) throw Error("scontrol show config failed (" + c.exit.Describe() + "): " + SlurmMessage(c));
       std::istringstream in(c.out);
       std::string line;
       while (std::getline(in, line)) {
@@ -69,6 +67,18 @@ std::string SbatchLines(const SlurmSection& s) {
   return out;
 }
 
+// The chained hpo-collect job: where the campaign's jobs may run and be charged (sites refuse
+// jobs without the account or qos they require), and a short limit of its own instead of the
+// trials' (it takes seconds; a short job also starts sooner).
+std::string CollectSbatchLines(const SlurmSection& s) {
+  std::string out;
+  for (const auto& [opt, v] : {std::pair<std::string, std::string>{"partition", s.partition},
+                               {"account", s.account}, {"qos", s.qos}, {"time", kCollectJobTime}})
+    if (!v.empty()) out += "#SBATCH --" + opt + "=" + v + "\n";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 std::string Comment(const std::string& s) {
   std::string out;
   for (char c : s) out += (c == '\n' || c == '\r') ? ' ' : c;
@@ -80,6 +90,29 @@ std::string Tool(const std::string& dir, const std::string& name) { return dir +
 }  // namespace
 
 std::unique_ptr<Sbatch> MakeSbatch() { return std::make_unique<RealSbatch>(); }
+
+std::vector<SubmissionRecord> ReadSubmissionRecords(const Layout& L) {
+  std::vector<SubmissionRecord> out;
+  boost::system::error_code ec;
+  for (boost::filesystem::directory_iterator it(L.slurm_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    auto job = ParseSubmissionRecordName(it->path().filename().string());
+    if (!job) continue;
+    auto j = json::parse(ReadFile(it->path(), 64 << 20).value_or(""), nullptr, false);
+    if (!j.is_object()) continue;
+    SubmissionRecord r;
+    r.job_id = *job;
+    r.kind = j.value("kind", "");
+    r.offset = j.value("offset", TrialId{0});
+    if (j.contains("trial_ids") && j["trial_ids"].is_array())
+      r.trial_ids = j["trial_ids"].get<std::vector<TrialId>>();
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const SubmissionRecord& a, const SubmissionRecord& b) {
+    return a.job_id.size() != b.job_id.size() ? a.job_id.size() < b.job_id.size() : a.job_id < b.job_id;
+  });
+  return out;
+}
 
 std::string IndexRanges(const std::vector<TrialId>& idx) {
   std::string out;
@@ -120,7 +153,7 @@ std::string RenderArrayScript(const Campaign& c, TrialId offset, const std::stri
       {"campaign_comment", Comment(c.layout().root().string())},
       {"sbatch_lines", SbatchLines(s)},
       {"signal_grace", std::to_string(s.signal_grace)},
-      {"env_setup", s.env_setup},
+      {"env_setup", ShellQuote(s.env_setup)},
       {"runner", ShellQuote(Tool(tools_dir, "hpo-run"))},
       {"campaign", ShellQuote(c.layout().root().string())},
       {"offset", std::to_string(offset)}};
@@ -139,39 +172,38 @@ std::vector<std::string> ArraySbatchArgs(const Campaign& c, const ArrayPlan& pla
   return args;
 }
 
-std::vector<TrialId> UnsubmittedPending(const Campaign& c) {
-  std::vector<TrialId> pending = c.List(TrialState::kPending);
-  // Arrays of this campaign SLURM still holds cover their trials: do not submit them twice.
-  std::map<std::string, std::vector<TrialId>> arrays;
-  boost::system::error_code ec;
-  for (boost::filesystem::directory_iterator it(c.layout().slurm_dir(), ec), end; !ec && it != end;
-       it.increment(ec)) {
-    auto job = ParseSubmissionRecordName(it->path().filename().string());
-    if (!job) continue;
-    auto text = ReadFile(it->path(), 64 << 20);
-    auto j = json::parse(text.value_or(""), nullptr, false);
-    if (j.is_object() && j.value("kind", "") == "array" && j.contains("trial_ids"))
-      arrays[*job] = j["trial_ids"].get<std::vector<TrialId>>();
-  }
-  if (arrays.empty()) return pending;
+QueuedWork FindQueuedWork(const Campaign& c) {
+  QueuedWork out;
+  out.unsubmitted = c.List(TrialState::kPending);
+  std::vector<SubmissionRecord> arrays;
+  for (auto& r : ReadSubmissionRecords(c.layout()))
+    if (r.kind == "array") arrays.push_back(std::move(r));
+  if (arrays.empty()) return out;
   auto source = MakeSlurmJobStateSource();
-  if (!source) return pending;
+  if (!source) return out;
   std::vector<std::string> ids;
-  for (const auto& [job, t] : arrays) ids.push_back(job);
-  auto states = source->Query(ids);
-  if (!states) return pending;
+  for (const auto& a : arrays) ids.push_back(a.job_id);
+  auto states = source->Query(ids);  // one squeue call; one line per array task
+  if (!states) return out;
+  // Tasks of this campaign's arrays that SLURM still holds cover their trials: do not submit
+  // them twice.
   std::set<TrialId> covered;
-  for (const auto& [job, trials] : arrays) {
-    auto it = states->find(job);
-    if (it == states->end()) continue;
-    const std::string& st = it->second.state;
-    if (st == "PENDING" || st == "RUNNING" || st == "REQUEUED" || st == "CONFIGURING" ||
-        st == "SUSPENDED" || st == "REQUEUE_HOLD" || st == "RESIZING")
-      covered.insert(trials.begin(), trials.end());
+  for (const auto& a : arrays) {
+    bool active = false;
+    const std::string prefix = a.job_id + "_";
+    for (auto it = states->lower_bound(prefix); it != states->end() && it->first.rfind(prefix, 0) == 0; ++it) {
+      if (!IsActiveJobState(it->second.state)) continue;
+      active = true;
+      char* end = nullptr;
+      long long task = std::strtoll(it->first.c_str() + prefix.size(), &end, 10);
+      if (end && *end == '\0') covered.insert(a.offset + task);
+    }
+    if (active) out.queued_arrays.push_back(a.job_id);
   }
-  std::vector<TrialId> out;
-  for (TrialId id : pending)
-    if (!covered.count(id)) out.push_back(id);
+  std::vector<TrialId> left;
+  for (TrialId id : out.unsubmitted)
+    if (!covered.count(id)) left.push_back(id);
+  out.unsubmitted = std::move(left);
   return out;
 }
 
@@ -185,7 +217,10 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
   }
   long max_size = sbatch.MaxArraySize();
   std::vector<ArrayPlan> plans = PlanArrays(ids, max_size);
+  // The campaign's arrays still queued come first: their throttle and the new arrays' must
+  // add up to max_concurrent_jobs, not to twice that.
   std::string after;
+  for (const auto& job : opt.after_jobs) after += (after.empty() ? "" : ":") + job;
   int n = 0;
   for (const auto& plan : plans) {
     std::string script_text = RenderArrayScript(c, plan.offset, opt.tools_dir);
@@ -228,7 +263,7 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
     report_line = ShellQuote(Tool(opt.tools_dir, "hpo-report")) + " " + ShellQuote(L.root().string());
   std::map<std::string, std::string> vars = {
       {"campaign_comment", Comment(L.root().string())},
-      {"sbatch_lines", c.config().slurm.partition.empty() ? "" : "#SBATCH --partition=" + c.config().slurm.partition},
+      {"sbatch_lines", CollectSbatchLines(c.config().slurm)},
       {"collect", ShellQuote(Tool(opt.tools_dir, "hpo-collect")) +
                       (opt.collect_resubmits ? " --resubmit" : "")},
       {"campaign", ShellQuote(L.root().string())},

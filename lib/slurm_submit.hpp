@@ -10,6 +10,9 @@
 
 namespace hpo {
 
+// The time limit of the chained hpo-collect (and hpo-report) job.
+inline constexpr const char* kCollectJobTime = "0:10:00";
+
 // One job array: trial id = offset + array index, every index < MaxArraySize.
 struct ArrayPlan {
   TrialId offset = 0;
@@ -35,6 +38,17 @@ class Sbatch {
   virtual long MaxArraySize() = 0;
 };
 
+// What one sbatch of this campaign submitted (slurm/job_<id>.json).
+struct SubmissionRecord {
+  std::string job_id;
+  std::string kind;  // "array" or "collect"
+  TrialId offset = 0;
+  std::vector<TrialId> trial_ids;  // arrays: trial id = offset + task id
+};
+
+// Every submission record of the campaign, oldest job first; unreadable ones are skipped.
+std::vector<SubmissionRecord> ReadSubmissionRecords(const Layout& layout);
+
 // The real sbatch/scontrol on PATH.
 std::unique_ptr<Sbatch> MakeSbatch();
 
@@ -43,6 +57,7 @@ struct SubmitOptions {
   bool chain_collect = true;  // submit hpo-collect (and hpo-report) with afterany
   bool collect_resubmits = false;  // the chained hpo-collect runs with --resubmit
   std::string tools_dir;      // where hpo-run/hpo-collect/hpo-report live
+  std::vector<std::string> after_jobs;  // the first array waits for these (afterany)
 };
 
 struct SubmitResult {
@@ -59,13 +74,17 @@ std::vector<std::string> ArraySbatchArgs(const Campaign& campaign, const ArrayPl
                                          const std::string& script, const std::string& after);
 
 // Submits `ids` (pending trials not already covered by a queued array of this campaign).
-// Arrays are chained with afterany so the throttle of max_concurrent_jobs holds across
-// them. Writes each script to slurm/array_<n>.sbatch and each submission to
+// Arrays are chained with afterany, the first one after options.after_jobs (the campaign's
+// queued arrays), so the throttle of max_concurrent_jobs holds across all of them. Writes each script to slurm/array_<n>.sbatch and each submission to
 // slurm/job_<id>.json. Prints what it does to `log`.
 SubmitResult SubmitArrays(const Campaign& campaign, std::vector<TrialId> ids, Sbatch& sbatch,
                           const SubmitOptions& options, std::ostream& log);
 
-// Pending trials of the campaign that no queued or running array of it covers yet.
-std::vector<TrialId> UnsubmittedPending(const Campaign& campaign);
+// What the campaign has queued in SLURM, from its submission records and one squeue call.
+struct QueuedWork {
+  std::vector<TrialId> unsubmitted;         // pending trials no queued array task covers
+  std::vector<std::string> queued_arrays;   // its arrays with a task pending or running
+};
+QueuedWork FindQueuedWork(const Campaign& campaign);
 
 }  // namespace hpo

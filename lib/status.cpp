@@ -181,7 +181,7 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
       else if (!job.empty())
         o += "  job " + job;
       if (jobs && !job.empty())
-        if (auto it = jobs->find(job); it != jobs->end()) o += " (" + it->second.state + ")";
+        if (auto it = jobs->find(TaskName(job, array, task)); it != jobs->end()) o += " (" + it->second.state + ")";
       o += "  " + (running[k].first >= 0 ? FormatDuration(running[k].first) : std::string("?"));
       auto beat = Age(L.trial_heartbeat(r.id), now);
       if (beat) {
@@ -214,7 +214,8 @@ int RunStatus(const Campaign& campaign, const WatchOptions& options, std::ostrea
     for (const auto& r : rows) {
       if (r.state == TrialState::kPending || r.state == TrialState::kRunning) ++open;
       if (r.state == TrialState::kRunning) {
-        std::string job = r.info.slurm_job_id;
+        std::string job = TaskName(r.info.slurm_job_id, r.info.slurm_array_job_id,
+                                   r.info.slurm_array_task_id);
         if (!job.empty()) job_ids.push_back(job);
       }
     }

@@ -469,4 +469,25 @@ TEST_CASE("the local backend runs at most max_concurrent_jobs trials at once") {
   CHECK(most == 2);  // and the slots were used
 }
 
+TEST_CASE("a failed env_setup is reported with its exit code and its last error line") {
+  struct Case {
+    int code;
+    std::string output, reason;
+  };
+  const Case cases[] = {
+      {1, "", "env_setup failed: exit code 1"},
+      {127, "bash: line 3: module: command not found\n",
+       "env_setup failed: exit code 127: bash: line 3: module: command not found"},
+      {1, "Lmod has detected the following error:\n  no-such-module/1.0 not found\n\n  \n",
+       "env_setup failed: exit code 1:   no-such-module/1.0 not found"},
+      {2, "one line without newline", "env_setup failed: exit code 2: one line without newline"},
+      {3, "\n\n", "env_setup failed: exit code 3"},
+      {1, std::string(400, 'x'), "env_setup failed: exit code 1: " + std::string(300, 'x') + "..."},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.output);
+    CHECK(hpo::EnvSetupFailureReason({c.code, c.output}) == c.reason);
+  }
+}
+
 TEST_SUITE_END();

@@ -208,7 +208,8 @@ TEST_CASE(
     CHECK(script.find(line) != std::string::npos);
   }
   CHECK(script.rfind("#!/bin/bash\n", 0) == 0);
-  CHECK(script.find(f.campaign.config().slurm.env_setup) != std::string::npos);
+  CHECK(script.find("eval " + hpo::ShellQuote(f.campaign.config().slurm.env_setup) + "\n") !=
+        std::string::npos);
   // sbatch reads #SBATCH lines only up to the first command.
   bool command_seen = false;
   for (const auto& l : t::Lines(script)) {
@@ -220,7 +221,7 @@ TEST_CASE(
   fs::path file = f.dir / "array.sbatch";
   t::WriteText(file, script);
   CHECK(BashSyntaxCheck(file) == 0);
-  CHECK(Words(LineStarting(script, "exec ")) ==
+  CHECK(Words(LineStarting(script, "exec " + hpo::ShellQuote((f.tools / "hpo-run").string()))) ==
         std::vector<std::string>{(f.tools / "hpo-run").string(), f.root.string(), "--array-offset",
                                  "1001"});
 }
@@ -239,9 +240,69 @@ TEST_CASE("a minimal slurm section renders only what is set") {
   fs::path file = dir / "a.sbatch";
   t::WriteText(file, script);
   CHECK(BashSyntaxCheck(file) == 0);
-  CHECK(Words(LineStarting(script, "exec ")) == std::vector<std::string>{"/opt/hpo/bin/hpo-run",
+  CHECK(Words(LineStarting(script, "exec '/opt/hpo/bin/hpo-run'")) == std::vector<std::string>{"/opt/hpo/bin/hpo-run",
                                                                          (dir / "camp").string(),
                                                                          "--array-offset", "0"});
+}
+
+// Runs the rendered array script of a campaign whose env_setup is `env_setup`, with a fake
+// hpo-run that writes what it was given: its arguments, $FOO, and env_setup's error output.
+std::string RunArrayScriptWithEnvSetup(const std::string& env_setup) {
+  t::ScratchDir dir;
+  fs::create_directories(dir / "tools");
+  fs::create_directories(dir / "tmp");
+  t::WriteText(dir / "tools" / "hpo-run",
+               "#!/bin/bash\n{ printf '%s|' \"${@:2}\"; echo \"FOO=${FOO-unset}\";\n"
+               "  [ -n \"${7:-}\" ] && { echo \"log:\"; cat \"$7\"; }; } > \"$OUT\"; exit 0\n");
+  ::chmod((dir / "tools" / "hpo-run").c_str(), 0755);
+  std::string yaml = "space:\n  x: {uniform: [0, 1]}\ntrial:\n  command: echo {x}\nslurm:\n  env_setup: " +
+                     json(env_setup).dump() + "\n";
+  Campaign c = Campaign::Create(hpo::ParseConfig(yaml, "hpo.yaml"), dir / "camp", dir.path(),
+                                hpo::Force::kNo);
+  fs::path script = dir / "array.sbatch";
+  t::WriteText(script, hpo::RenderArrayScript(c, 0, (dir / "tools").string()));
+  t::RunResult r = t::RunProgram({"/usr/bin/env", "-u", "FOO", "SLURM_ARRAY_TASK_ID=0",
+                                  "TMPDIR=" + (dir / "tmp").string(),
+                                  "OUT=" + (dir / "out").string(), "/bin/bash", script.string()},
+                                 dir.path());
+  CHECK(r.exit_code == 0);
+  std::string out = t::ReadText(dir / "out");
+  // The runner removes the error log it was given; after a success the script removes it.
+  if (out.find("--env-setup-failed") == std::string::npos) CHECK(t::ListDir(dir / "tmp").empty());
+  if (out.find("log:") != std::string::npos)  // and on the way, the task's log has it too
+    CHECK(out.substr(out.find("log:\n") + 5) == r.err);
+  return out;
+}
+
+TEST_CASE("the array script runs the trial only when env_setup succeeds, in its environment") {
+  CHECK(RunArrayScriptWithEnvSetup("") == "--array-offset|0|FOO=unset\n");
+  CHECK(RunArrayScriptWithEnvSetup("export FOO=bar") == "--array-offset|0|FOO=bar\n");
+  CHECK(RunArrayScriptWithEnvSetup("echo note >&2\nexport FOO='it''s'") == "--array-offset|0|FOO=its\n");
+  CHECK(RunArrayScriptWithEnvSetup("f() { export FOO=fn; }\nf") == "--array-offset|0|FOO=fn\n");
+  CHECK(RunArrayScriptWithEnvSetup("false || true\nexport FOO=ok") == "--array-offset|0|FOO=ok\n");
+}
+
+TEST_CASE("a failing env_setup hands the runner its exit code and error output instead of the trial") {
+  struct Case {
+    std::string env_setup;
+    std::string code;
+    std::string error;  // in the error output
+  };
+  const Case cases[] = {
+      {"false", "1", ""},
+      {"module load no-such-module/1.0", "127", "module: command not found"},
+      {"false\nexport FOO=bar", "1", ""},  // set -e: the block stops at the first failure
+      {"echo 'bad } fi EOF it'\\''s' >&2; exit 3\nexport FOO=bar", "3", "bad } fi EOF it's"},
+      {"x=$(false); export FOO=x", "1", ""},
+      {"if then", "2", "syntax error"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.env_setup);
+    std::string out = RunArrayScriptWithEnvSetup(c.env_setup);
+    CHECK(out.rfind("--array-offset|0|--env-setup-failed|" + c.code + "|--env-setup-log|", 0) == 0);
+    CHECK(out.find("|FOO=unset\nlog:\n") != std::string::npos);
+    CHECK(out.find(c.error) != std::string::npos);
+  }
 }
 
 TEST_CASE("ArraySbatchArgs throttles the array and chains it after the previous one") {
@@ -307,6 +368,11 @@ TEST_CASE("SubmitArrays chains the arrays, records each submission and submits c
   std::string ctext = t::ReadText(cscript);
   CHECK(BashSyntaxCheck(cscript) == 0);
   CHECK(ctext.find("#SBATCH --partition=gpu\n") != std::string::npos);
+  // What sites require of every job, and a short limit of its own: not the trials' day.
+  for (const char* line : {"#SBATCH --account=proj-x\n", "#SBATCH --qos=high\n", "#SBATCH --time=0:10:00\n"})
+    CHECK(ctext.find(line) != std::string::npos);
+  for (const char* absent : {"--mem", "--gres", "--constraint", "--exclusive", "1-00:00:00"})
+    CHECK(ctext.find(absent) == std::string::npos);
   CHECK(
       Words("x " + LineStarting(ctext, hpo::ShellQuote((f.tools / "hpo-collect").string()))) ==
       std::vector<std::string>{(f.tools / "hpo-collect").string(), "--resubmit", f.root.string()});
@@ -384,7 +450,24 @@ TEST_CASE("nothing pending means nothing submitted") {
   // Without submission records every pending trial is unsubmitted (SLURM is not asked).
   f.campaign.AddPending(4, {{"lr", 0.1}});
   f.campaign.AddPending(2, {{"lr", 0.2}});
-  CHECK(hpo::UnsubmittedPending(f.campaign) == Ids{2, 4});
+  hpo::QueuedWork q = hpo::FindQueuedWork(f.campaign);
+  CHECK(q.unsubmitted == Ids{2, 4});
+  CHECK(q.queued_arrays.empty());
+}
+
+TEST_CASE("new arrays wait for the campaign's queued arrays, so the throttle holds across them") {
+  Fixture f;
+  FakeSbatch sbatch;
+  hpo::SubmitOptions opt;
+  opt.chain_collect = false;
+  opt.after_jobs = {"500", "731"};
+  std::ostringstream log;
+  hpo::SubmitArrays(f.campaign, Range(0, 20), sbatch, opt, log);
+  REQUIRE(sbatch.calls.size() == 2);
+  CHECK(Has(sbatch.calls[0], "--dependency=afterany:500:731"));
+  CHECK(Has(sbatch.calls[1], "--dependency=afterany:1000"));
+  json rec = json::parse(t::ReadText(f.campaign.layout().submission_record("1000")));
+  CHECK(rec["after"] == "500:731");
 }
 
 TEST_SUITE_END();

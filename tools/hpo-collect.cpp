@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cancel.hpp"
 #include "cli.hpp"
 #include "collect.hpp"
 #include "error.hpp"
@@ -27,6 +28,11 @@ int Run(int argc, char** argv) {
        "then move failed trials with attempts left (hpo.max_attempts) back to pending and "
        "submit every uncovered pending trial as new arrays, chaining another hpo-collect "
        "--resubmit after them: the campaign drives itself to the end")
+      ("cancel",
+       "cancel the campaign: first mark it cancelled (CAMPAIGN_DIR/cancelled.json, so no chained\n"
+       "hpo-collect --resubmit resubmits anything), then scancel every array and chained job it\n"
+       "submitted that SLURM still holds. The trials they were running are recorded as failed,\n"
+       "cancelled by the user, and not retried. A later hpo-submit resumes the campaign")
       ("quiet,q", "print nothing but errors")
       ("status", "print the live status instead (counts, progress, rate and ETA, best so far, the\n"
                  "longest-running trials); settles nothing, writes no summaries")
@@ -37,6 +43,7 @@ int Run(int argc, char** argv) {
   hpo::po::variables_map vm;
   hpo::CliSpec spec{
       "hpo-collect CAMPAIGN_DIR [--no-slurm] [--resubmit] [--quiet]\n"
+      "       hpo-collect --cancel CAMPAIGN_DIR\n"
       "       hpo-collect --status [--watch SECONDS] [--no-slurm] CAMPAIGN_DIR",
       "Reads the campaign directory, settles running trials whose runner is gone (asking SLURM\n"
       "once, if sbatch/squeue are available), and writes final_results.json, best_config.json\n"
@@ -50,6 +57,7 @@ int Run(int argc, char** argv) {
       "  hpo-collect --status hpo_results/mlp_example\n"
       "  hpo-collect --watch 30 hpo_results/mlp_example\n"
       "  hpo-collect --resubmit hpo_results/mlp_example   # from cron: retry and resubmit\n"
+      "  hpo-collect --cancel hpo_results/mlp_example     # stop the campaign\n"
       "  sbatch --dependency=afterany:1234 --wrap 'hpo-collect hpo_results/mlp_example'\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (dir.empty()) throw hpo::UsageError("missing the campaign directory (see hpo-collect --help)");
@@ -74,6 +82,10 @@ int Run(int argc, char** argv) {
   } catch (const hpo::Error& e) {
     hpo::Warning(std::string("no Makefile rendered: ") + e.what());  // collecting matters more
   }
+  if (vm.count("cancel")) {
+    hpo::CancelCampaign(campaign, std::cout);
+    return 0;
+  }
   std::unique_ptr<hpo::JobStateSource> slurm;
   if (!vm.count("no-slurm")) slurm = hpo::MakeSlurmJobStateSource();
   if (vm.count("status") || vm.count("watch")) {
@@ -88,12 +100,18 @@ int Run(int argc, char** argv) {
   opt.slurm = slurm.get();
   hpo::CollectSummary sum = hpo::Collect(campaign, opt);
   if (!vm.count("quiet")) std::cout << hpo::FormatSummary(campaign, sum);
-  if (vm.count("resubmit")) {
+  auto cancelled = vm.count("resubmit") ? hpo::ReadCancelMark(campaign) : std::nullopt;
+  if (cancelled) {
+    std::cout << "not resubmitting: the campaign was " << hpo::DescribeCancel(*cancelled)
+              << "; hpo-submit resumes it\n";
+  } else if (vm.count("resubmit")) {
     auto moved = hpo::RetryFailed(campaign);
-    auto ids = hpo::UnsubmittedPending(campaign);
+    hpo::QueuedWork queued = hpo::FindQueuedWork(campaign);
+    const auto& ids = queued.unsubmitted;
     if (!moved.empty()) std::cout << "retrying " << moved.size() << " failed trial(s)\n";
     if (!ids.empty()) {
       hpo::SubmitOptions sopt;
+      sopt.after_jobs = queued.queued_arrays;
       sopt.tools_dir = hpo::ExecutableDir();
       sopt.collect_resubmits = true;
       auto sbatch = hpo::MakeSbatch();

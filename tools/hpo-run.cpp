@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "cli.hpp"
+#include "atomic_file.hpp"
 #include "error.hpp"
 #include "runner.hpp"
 #include "tool.hpp"
@@ -16,6 +17,11 @@ int Run(int argc, char** argv) {
       ("trial", hpo::po::value<std::int64_t>(), "the trial id to run")
       ("array-offset", hpo::po::value<std::int64_t>(),
        "run trial OFFSET + $SLURM_ARRAY_TASK_ID (what the batch script passes)")
+      ("env-setup-failed", hpo::po::value<int>(),
+       "slurm.env_setup failed with this exit code (what the batch script passes): record the\n"
+       "attempt as failed without running the trial")
+      ("env-setup-log", hpo::po::value<std::string>(),
+       "with --env-setup-failed: the file holding env_setup's error output (read, then removed)")
       ("quiet,q", "print only errors");
   hpo::po::positional_options_description pos;
   pos.add("campaign", 1);
@@ -67,7 +73,20 @@ int Run(int argc, char** argv) {
   }
   if (id < 0 || id > hpo::kMaxTrialId)
     throw hpo::UsageError("trial id " + std::to_string(id) + " is out of range");
-  switch (hpo::RunTrial(dir, id)) {
+  std::optional<hpo::EnvSetupFailure> env_failure;
+  if (vm.count("env-setup-failed")) {
+    env_failure = hpo::EnvSetupFailure{vm["env-setup-failed"].as<int>(), ""};
+    if (vm.count("env-setup-log")) {
+      const std::string log = vm["env-setup-log"].as<std::string>();
+      try {
+        env_failure->output = hpo::ReadFile(log, 1 << 20).value_or("");
+      } catch (const hpo::Error& e) {
+        hpo::Warning(std::string("env_setup's output not read: ") + e.what());
+      }
+      if (log.rfind("/dev/", 0) != 0) hpo::RemoveFile(log);
+    }
+  }
+  switch (hpo::RunTrial(dir, id, env_failure)) {
     case hpo::RunOutcome::kFailed: return static_cast<int>(hpo::ExitStatus::kFailure);
     case hpo::RunOutcome::kSkipped: return static_cast<int>(hpo::ExitStatus::kNotRun);
     case hpo::RunOutcome::kReturnedToPending:

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "campaign.hpp"
+#include "cancel.hpp"
 #include "cli.hpp"
 #include "command.hpp"
 #include "config.hpp"
@@ -145,6 +146,14 @@ int Run(int argc, char** argv) {
       batch.clear();
     }
   }
+  // An explicit hpo-submit resumes a campaign stopped by hpo-collect --cancel.
+  if (!opt.no_start && !opt.dry_run) {
+    if (auto mark = hpo::ReadCancelMark(campaign)) {
+      hpo::ClearCancelMark(campaign);
+      hpo::Info("the campaign was " + hpo::DescribeCancel(*mark) + "; resuming it (" +
+                campaign.layout().cancel_mark().string() + " removed)");
+    }
+  }
   if (opt.retry_failed) {
     auto moved = hpo::RetryFailed(campaign);
     hpo::Info(std::to_string(moved.size()) + " failed trial(s) with attempts left moved back to pending");
@@ -178,8 +187,10 @@ int Run(int argc, char** argv) {
   sopt.tools_dir = hpo::ExecutableDir();
   sopt.collect_resubmits = cfg.hpo.max_attempts > 1;
   auto sbatch = hpo::MakeSbatch();
-  hpo::SubmitResult r = hpo::SubmitArrays(campaign, hpo::UnsubmittedPending(campaign), *sbatch,
-                                          sopt, opt.dry_run ? std::cout : std::cerr);
+  hpo::QueuedWork queued = hpo::FindQueuedWork(campaign);
+  sopt.after_jobs = queued.queued_arrays;
+  hpo::SubmitResult r = hpo::SubmitArrays(campaign, queued.unsubmitted, *sbatch, sopt,
+                                          opt.dry_run ? std::cout : std::cerr);
   for (const auto& j : r.array_jobs) std::cout << j << "\n";
   return 0;
 }
