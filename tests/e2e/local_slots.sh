@@ -77,7 +77,8 @@ wait_until 5 bash -c "! grep -qs '^State:.*[RS]' /proc/$rpid/status" || fail "ru
 # A new launcher with the same single slot must reclaim it and run the two pending trials.
 write_config camp2 0.1 1
 start=$(date +%s)
-hpo-submit --local 2> relaunch.log || fail "relaunch failed: $(cat relaunch.log)"
+# --force: the trial is shortened, which changes the frozen trial.command.
+hpo-submit --local --force 2> relaunch.log || fail "relaunch failed: $(cat relaunch.log)"
 assert_eq "$(count_files camp2/results)" 2 "trials run after reclaiming the dead holder's slot"
 [ $(( $(date +%s) - start )) -lt 20 ] || fail "the relaunch waited for the dead holder"
 [ -z "$(ls camp2/slots)" ] || fail "slots left taken: $(ls camp2/slots)"
