@@ -267,7 +267,6 @@ Config ParseConfig(const std::string& text, const std::string& file) {
         cfg.slurm.extra.push_back(opt);
       }
     }
-    if (cfg.slurm.job_name.empty()) cfg.slurm.job_name = "hpo";
   }
 
   if (YAML::Node h = root["hpo"]; h.IsDefined() && !h.IsNull()) {

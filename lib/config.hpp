@@ -28,7 +28,8 @@ struct SlurmSection {
   std::string mem;           // "16G"
   int cpus_per_task = 1;
   int gpus = 0;
-  std::string account, qos, constraint, job_name = "hpo";
+  std::string account, qos, constraint;
+  std::string job_name;  // "" = derived from the campaign folder (slurm_submit.hpp JobName)
   std::string env_setup;     // shell line(s) run before the runner (user-written, trusted)
   std::vector<std::string> extra;  // further sbatch options, each "--opt=value"
   int signal_grace = 120;    // seconds of USR2 warning before the time limit

@@ -1,6 +1,7 @@
 #include "slurm_submit.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <boost/filesystem/operations.hpp>
 #include <ostream>
 #include <set>
@@ -147,6 +148,24 @@ std::vector<ArrayPlan> PlanArrays(std::vector<TrialId> ids, long max_array_size)
   return plans;
 }
 
+std::string DefaultJobName(std::string_view folder) {
+  constexpr size_t kMaxChars = 40;
+  std::string name = "hpo";
+  if (folder.empty()) return name;
+  name += '-';
+  for (char ch : folder.substr(0, kMaxChars)) {
+    bool plain = std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
+    name += plain ? ch : '_';
+  }
+  return name;
+}
+
+std::string JobName(const Campaign& c) {
+  const std::string& configured = c.config().slurm.job_name;
+  if (!configured.empty()) return configured;
+  return DefaultJobName(c.layout().root().filename().string());
+}
+
 std::string RenderArrayScript(const Campaign& c, TrialId offset, const std::string& tools_dir) {
   const SlurmSection& s = c.config().slurm;
   std::map<std::string, std::string> vars = {
@@ -164,7 +183,7 @@ std::vector<std::string> ArraySbatchArgs(const Campaign& c, const ArrayPlan& pla
                                          const std::string& script, const std::string& after) {
   std::vector<std::string> args = {
       "--array=" + plan.indices + "%" + std::to_string(c.config().hpo.max_concurrent_jobs),
-      "--job-name=" + c.config().slurm.job_name,
+      "--job-name=" + JobName(c),
       "--output=" + c.layout().slurm_log_pattern().string(),
       "--chdir=" + c.workdir().string()};
   if (!after.empty()) args.push_back("--dependency=afterany:" + after);
@@ -270,7 +289,7 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
       {"report", report_line}};
   std::string text = RenderTemplate(LoadTemplate("collect.sbatch.in"), vars, "collect.sbatch.in");
   fs::path script = L.slurm_dir() / "collect.sbatch";
-  std::vector<std::string> args = {"--job-name=" + c.config().slurm.job_name + "-collect",
+  std::vector<std::string> args = {"--job-name=" + JobName(c) + "-collect",
                                    "--output=" + (L.slurm_dir() / "%x_%j.out").string(),
                                    "--chdir=" + c.workdir().string(),
                                    "--dependency=afterany:" + after, script.string()};

@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "campaign.hpp"
@@ -65,6 +66,14 @@ struct SubmitResult {
   std::string collect_job;
   std::size_t trials = 0;
 };
+
+// The default job name, from the campaign folder's name: "hpo-<name>", where every character
+// but letters, digits, '.', '_' and '-' becomes '_' and the name keeps its first 40
+// characters ("hpo" for an empty name). `squeue -n hpo-<name>` then lists one campaign.
+std::string DefaultJobName(std::string_view folder);
+
+// slurm.job_name when the config sets it, else DefaultJobName of the campaign folder.
+std::string JobName(const Campaign& campaign);
 
 // Renders the batch script of one array (templates/array.sbatch.in).
 std::string RenderArrayScript(const Campaign& campaign, TrialId offset, const std::string& tools_dir);

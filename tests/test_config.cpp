@@ -462,7 +462,7 @@ TEST_CASE("the seed's example config parses with the expected values") {
   CHECK(cfg.slurm.cpus_per_task == 4);
   CHECK(cfg.slurm.gpus == 1);
   CHECK(cfg.slurm.env_setup == "source activate tfa-predictor");
-  CHECK(cfg.slurm.job_name == "hpo");
+  CHECK(cfg.slurm.job_name.empty());  // derived from the campaign folder at submit time
   CHECK(cfg.hpo.n_trials == 50);
   CHECK(cfg.hpo.max_concurrent_jobs == 4);
   CHECK(cfg.hpo.output_dir == "hpo_results/mlp_example");
@@ -481,7 +481,7 @@ TEST_CASE("a config with only a space gets the documented defaults") {
   CHECK(cfg.hpo.seed == 0);
   CHECK(cfg.hpo.metric == "error");
   CHECK(cfg.hpo.lease_timeout == 300);
-  CHECK(cfg.slurm.job_name == "hpo");
+  CHECK(cfg.slurm.job_name.empty());
   CHECK(cfg.trial.command.empty());
 }
 

@@ -305,6 +305,34 @@ TEST_CASE("a failing env_setup hands the runner its exit code and error output i
   }
 }
 
+TEST_CASE("the default job name names the campaign folder, in characters safe in file names") {
+  struct Case { std::string folder, name; };
+  const Case cases[] = {
+      {"mlp_example", "hpo-mlp_example"},
+      {"run-2.v3", "hpo-run-2.v3"},
+      {"it's a camp", "hpo-it_s_a_camp"},
+      {"a/b", "hpo-a_b"},
+      {"caf\xc3\xa9", "hpo-caf__"},  // UTF-8 bytes are not letters here
+      {"", "hpo"},
+      {std::string(50, 'x'), "hpo-" + std::string(40, 'x')},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.folder);
+    CHECK(hpo::DefaultJobName(c.folder) == c.name);
+  }
+}
+
+TEST_CASE("without slurm.job_name the arrays and the collect job are named after the campaign") {
+  t::ScratchDir dir;
+  fs::path root = dir / "sweep 7";
+  std::string text = kConfig;
+  text.replace(text.find("  job_name: my-hpo\n"), std::string("  job_name: my-hpo\n").size(), "");
+  Campaign c = Campaign::Create(hpo::ParseConfig(text, "hpo.yaml"), root, dir.path(), hpo::Force::kNo);
+  CHECK(hpo::JobName(c) == "hpo-sweep_7");
+  auto plans = hpo::PlanArrays({0, 1}, 1001);
+  CHECK(Has(hpo::ArraySbatchArgs(c, plans[0], "/s/a.sbatch", ""), "--job-name=hpo-sweep_7"));
+}
+
 TEST_CASE("ArraySbatchArgs throttles the array and chains it after the previous one") {
   Fixture f;
   auto plans = hpo::PlanArrays({3, 4, 5, 9}, 1001);

@@ -26,6 +26,12 @@ grep -q "submitted hpo-collect job" submit.log || fail "no chained collect: $(ca
 two_running() { [ "$(grep -l '"slurm_job_id"' camp/running/*.json 2>/dev/null | wc -l)" -eq 2 ]; }
 wait_until 60 two_running || fail "two trials did not start: $(squeue -r; ls camp/*)"
 records_before=$(ls camp/slurm/job_*.json | wc -l)
+# The default job names name the campaign: squeue -n lists its arrays and chained collect.
+assert_eq "$(squeue -h -r -n hpo-camp -t PENDING,RUNNING | wc -l)" 4 "array tasks named hpo-camp"
+assert_eq "$(squeue -h -n hpo-camp-collect | wc -l)" 1 "collect jobs named hpo-camp-collect"
+# A job of the same user that is not the campaign's must survive the cancel.
+bystander=$(sbatch --parsable --job-name=bystander --partition=main --time=0:05:00 \
+  --output=/dev/null --wrap="sleep 120") || fail "bystander sbatch"
 hpo-collect --cancel camp > cancel.out 2> cancel.err || fail "cancel: $(cat cancel.out cancel.err)"
 [ -f camp/cancelled.json ] || fail "no cancel mark"
 grep -q "cancelled job(s)" cancel.out || fail "cancel output: $(cat cancel.out)"
@@ -34,6 +40,8 @@ wait_until 60 slurm_idle $(ls camp/slurm/job_*.json | sed 's/.*job_\(.*\)\.json/
 sleep 8
 assert_eq "$(ls camp/slurm/job_*.json | wc -l)" "$records_before" "submissions after the cancel"
 [ -z "$(squeue -h -n hpo-camp,hpo-camp-collect -t PENDING,RUNNING)" ] || fail "jobs of the campaign remain: $(squeue)"
+squeue -h -j "$bystander" -t PENDING,RUNNING | grep -q . || fail "the cancel touched an unrelated job: $(squeue -a)"
+scancel "$bystander"
 hpo-collect camp > collect.out 2> collect.err || fail "collect: $(cat collect.err)"
 grep -q "4 trials: 0 finished, 0 running, 2 pending, 2 failed" collect.out || fail "summary: $(cat collect.out collect.err)"
 for f in camp/failed/*.json; do
