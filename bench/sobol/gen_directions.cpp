@@ -585,14 +585,21 @@ std::string Header(const Table& table, const Options& opt) {
   h += buf;
   h += "struct Entry {\n  std::uint32_t poly;\n  std::uint32_t m[kMaxDegree];  // m_1..m_s: odd, "
        "m_k < 2^k\n};\n\n";
-  h += "// kEntries[j - 1]: dimension j.\ninline constexpr Entry kEntries[] = {\n";
-  for (size_t j = 1; j < table.polys.size(); ++j) {
-    std::string ms;
-    for (size_t k = 0; k < table.init[j].size(); ++k)
-      ms += (k ? ", " : "") + std::to_string(table.init[j][k]);
-    std::snprintf(buf, sizeof buf, "    {0x%llx, {%s}},  // %zu\n",
-                  static_cast<unsigned long long>(table.polys[j]), ms.c_str(), j);
-    h += buf;
+  h += "// kEntries[j - 1]: dimension j; one line per degree s (dimensions in order).\n"
+       "inline constexpr Entry kEntries[] = {\n";
+  for (size_t j = 1; j < table.polys.size();) {
+    size_t degree = table.init[j].size();
+    std::snprintf(buf, sizeof buf, "    // s = %zu: dimensions %zu..", degree, j);
+    std::string line;
+    for (; j < table.polys.size() && table.init[j].size() == degree; ++j) {
+      std::string ms;
+      for (size_t k = 0; k < degree; ++k) ms += (k ? ", " : "") + std::to_string(table.init[j][k]);
+      char entry[160];
+      std::snprintf(entry, sizeof entry, "{0x%llx, {%s}}, ",
+                    static_cast<unsigned long long>(table.polys[j]), ms.c_str());
+      line += entry;
+    }
+    h += buf + std::to_string(j - 1) + "\n    " + line.substr(0, line.size() - 1) + "\n";
   }
   h += "};\n\n// Dimensions 0 .. kDims - 1 come from the table.\n"
        "inline constexpr std::size_t kDims = 1 + sizeof kEntries / sizeof kEntries[0];\n\n"
