@@ -11,7 +11,7 @@
 #include "claim.hpp"
 #include "error.hpp"
 #include "failures.hpp"
-#include "report.hpp"
+#include "text_format.hpp"
 #include "tool.hpp"
 
 namespace hpo {
