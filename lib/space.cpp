@@ -46,47 +46,39 @@ bool IsInteger(const YAML::Node& n) {
   return s.find_first_of(".eE") == std::string::npos && s.find("inf") == std::string::npos;
 }
 
-void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file,
-                       const std::string& key) {
+// The distribution named by the single key of `node`; throws naming the closest name.
+const DistInfo& LookUpDistribution(const YAML::Node& node, const std::string& file,
+                                   const std::string& key) {
   if (node.size() != 1) {
     throw UsageError(Where(file, node, key) +
                      "a distribution is a mapping with exactly one key such as "
                      "{uniform: [0, 1]}; to fix a mapping as a value write {value: {...}}");
   }
-  auto kv = *node.begin();
-  std::string name = kv.first.Scalar();
-  const YAML::Node& args = kv.second;
-  const DistInfo* info = nullptr;
+  const auto kv = *node.begin();
+  const YAML::Node& name_node = kv.first;
+  std::string name = name_node.Scalar();
   for (const auto& d : kDists)
-    if (name == d.name) info = &d;
-  if (!info) {
-    std::vector<std::string> names;
-    for (const auto& d : kDists) names.push_back(d.name);
-    std::string hint = DidYouMean(name, names);
-    throw UsageError(Where(file, kv.first, key) + "unknown distribution '" + name + "'" +
-                     (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                     "; use one of uniform, loguniform, randint, loguint, normal, quniform, "
-                     "choice, value");
-  }
-  p.dist = info->dist;
-  std::string where = Where(file, args, key + "." + name);
-  if (info->dist == Dist::kFixed) {
-    p.fixed = YamlToJson(args);
-    return;
-  }
-  if (info->dist == Dist::kChoice) {
-    if (!args.IsSequence() || args.size() == 0)
-      throw UsageError(where + "choice needs a non-empty list of values, e.g. {choice: [a, b]}");
-    for (const auto& c : args) p.choices.push_back(YamlToJson(c));
-    return;
-  }
-  if (!args.IsSequence() || static_cast<int>(args.size()) != info->nargs) {
-    throw UsageError(where + name + " takes a list of " + std::to_string(info->nargs) +
+    if (name == d.name) return d;
+  std::vector<std::string> names;
+  for (const auto& d : kDists) names.push_back(d.name);
+  std::string hint = DidYouMean(name, names);
+  throw UsageError(Where(file, name_node, key) + "unknown distribution '" + name + "'" +
+                   (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                   "; use one of uniform, loguniform, randint, loguint, normal, quniform, "
+                   "choice, value");
+}
+
+// Reads the list of info.nargs finite numbers into p.a, p.b (and p.q).
+void ReadBounds(Param& p, const DistInfo& info, const YAML::Node& args, const std::string& file,
+                const std::string& key, const std::string& where) {
+  const std::string name = info.name;
+  if (!args.IsSequence() || static_cast<int>(args.size()) != info.nargs) {
+    throw UsageError(where + name + " takes a list of " + std::to_string(info.nargs) +
                      " numbers, e.g. {" + name +
-                     (info->nargs == 3 ? ": [0, 1, 0.1]}" : ": [1, 10]}"));
+                     (info.nargs == 3 ? ": [0, 1, 0.1]}" : ": [1, 10]}"));
   }
   double v[3] = {0, 0, 0};
-  for (int i = 0; i < info->nargs; ++i) {
+  for (int i = 0; i < info.nargs; ++i) {
     const YAML::Node& x = args[i];
     if (!IsNumber(x))
       throw UsageError(Where(file, x, key + "." + name) + "bound '" +
@@ -100,72 +92,116 @@ void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file
   p.a = v[0];
   p.b = v[1];
   p.q = v[2];
-  auto check_exact = [&](double x, const YAML::Node& bound) {
-    if (std::abs(x) > kMaxExactInteger)
-      throw UsageError(where + name +
-                       " bounds must be integers from -9007199254740992 to "
-                       "9007199254740992 (2^53, what a double holds exactly), got " +
-                       bound.Scalar() + "; narrow the range or use uniform/loguniform");
-  };
-  switch (p.dist) {
-    case Dist::kNormal: {
-      if (!(p.b > 0)) throw UsageError(where + "the standard deviation must be > 0, got " + args[1].Scalar());
-      double low = p.a + p.b * NormalQuantile(kNormalUnitClamp);
-      double high = p.a + p.b * NormalQuantile(1 - kNormalUnitClamp);
-      if (!std::isfinite(low) || !std::isfinite(high))
-        throw UsageError(where +
-                         "draws up to 8.3 standard deviations from the mean would "
-                         "overflow a double; use a smaller mean or standard deviation (rescale "
-                         "the parameter)");
-      return;
-    }
-    case Dist::kRandInt:
-    case Dist::kLogUint:
-      if (!IsInteger(args[0]) || !IsInteger(args[1]))
-        throw UsageError(where + name + " bounds must be integers, got [" + args[0].Scalar() +
-                         ", " + args[1].Scalar() + "]");
-      check_exact(p.a, args[0]);
-      check_exact(p.b, args[1]);
-      if (p.a > p.b)
-        throw UsageError(where + "low (" + args[0].Scalar() + ") must be <= high (" +
-                         args[1].Scalar() + "); both ends are included");
-      if (p.dist == Dist::kLogUint && p.a < 1)
-        throw UsageError(where + "loguint needs low >= 1, got " + args[0].Scalar());
-      return;
-    default:
-      break;
-  }
+}
+
+// An integer bound must be one a double holds exactly.
+void CheckExact(double x, const YAML::Node& bound, const std::string& name,
+                const std::string& where) {
+  if (std::abs(x) > kMaxExactInteger)
+    throw UsageError(where + name +
+                     " bounds must be integers from -9007199254740992 to "
+                     "9007199254740992 (2^53, what a double holds exactly), got " +
+                     bound.Scalar() + "; narrow the range or use uniform/loguniform");
+}
+
+void CheckNormal(const Param& p, const YAML::Node& args, const std::string& where) {
+  if (!(p.b > 0)) throw UsageError(where + "the standard deviation must be > 0, got " + args[1].Scalar());
+  double low = p.a + p.b * NormalQuantile(kNormalUnitClamp);
+  double high = p.a + p.b * NormalQuantile(1 - kNormalUnitClamp);
+  if (!std::isfinite(low) || !std::isfinite(high))
+    throw UsageError(where +
+                     "draws up to 8.3 standard deviations from the mean would "
+                     "overflow a double; use a smaller mean or standard deviation (rescale "
+                     "the parameter)");
+}
+
+// randint and loguint: integer bounds, both ends included.
+void CheckIntegerRange(const Param& p, const YAML::Node& args, const std::string& name,
+                       const std::string& where) {
+  if (!IsInteger(args[0]) || !IsInteger(args[1]))
+    throw UsageError(where + name + " bounds must be integers, got [" + args[0].Scalar() + ", " +
+                     args[1].Scalar() + "]");
+  CheckExact(p.a, args[0], name, where);
+  CheckExact(p.b, args[1], name, where);
+  if (p.a > p.b)
+    throw UsageError(where + "low (" + args[0].Scalar() + ") must be <= high (" +
+                     args[1].Scalar() + "); both ends are included");
+  if (p.dist == Dist::kLogUint && p.a < 1)
+    throw UsageError(where + "loguint needs low >= 1, got " + args[0].Scalar());
+}
+
+// uniform, loguniform and quniform: low < high, loguniform above 0.
+void CheckRealRange(const Param& p, const YAML::Node& args, const std::string& where) {
   if (!(p.a < p.b))
     throw UsageError(where + "low (" + args[0].Scalar() + ") must be < high (" +
                      args[1].Scalar() + "); swap or widen the bounds");
   if (p.dist == Dist::kLogUniform && p.a <= 0)
     throw UsageError(where + "loguniform bounds must be > 0, got low " + args[0].Scalar() +
                      "; use uniform for ranges that include 0");
-  if (p.dist == Dist::kQUniform) {
-    if (!(p.q > 0)) throw UsageError(where + "the step q must be > 0, got " + args[2].Scalar());
-    if (!std::isfinite(p.b - p.a))
-      throw UsageError(where + "high - low overflows a double; narrow the range");
-    if (p.q > p.b - p.a) throw UsageError(where + "the step q is larger than high - low");
-    if ((p.b - p.a) / p.q > kMaxExactInteger)
-      throw UsageError(where +
-                       "more than 2^53 steps of q between low and high, which a double "
-                       "cannot count; use a larger q, or uniform");
-    p.integer_valued = IsInteger(args[0]) && IsInteger(args[1]) && IsInteger(args[2]);
-    if (p.integer_valued) {
-      check_exact(p.a, args[0]);
-      check_exact(p.b, args[1]);
+}
+
+// The most decimals written in low, high and q (-1 when one is in exponent notation: the
+// value is then left as computed), at most 15.
+int WrittenDecimals(const YAML::Node& args) {
+  int decimals = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string& t = args[i].Scalar();
+    size_t dot = t.find('.');
+    if (t.find_first_of("eE") != std::string::npos) {
+      decimals = -1;
+      break;
     }
-    for (int i = 0; i < 3; ++i) {
-      const std::string& t = args[i].Scalar();
-      size_t dot = t.find('.');
-      if (t.find_first_of("eE") != std::string::npos) {
-        p.decimals = -1;  // exponent notation: leave the value as computed
-        break;
-      }
-      if (dot != std::string::npos)
-        p.decimals = std::max(p.decimals, static_cast<int>(t.size() - dot - 1));
-    }
-    p.decimals = std::min(p.decimals, 15);
+    if (dot != std::string::npos)
+      decimals = std::max(decimals, static_cast<int>(t.size() - dot - 1));
+  }
+  return std::min(decimals, 15);
+}
+
+// quniform: a step that fits the range and steps a double can count.
+void CheckQUniform(Param& p, const YAML::Node& args, const std::string& name,
+                   const std::string& where) {
+  if (!(p.q > 0)) throw UsageError(where + "the step q must be > 0, got " + args[2].Scalar());
+  if (!std::isfinite(p.b - p.a))
+    throw UsageError(where + "high - low overflows a double; narrow the range");
+  if (p.q > p.b - p.a) throw UsageError(where + "the step q is larger than high - low");
+  if ((p.b - p.a) / p.q > kMaxExactInteger)
+    throw UsageError(where +
+                     "more than 2^53 steps of q between low and high, which a double "
+                     "cannot count; use a larger q, or uniform");
+  p.integer_valued = IsInteger(args[0]) && IsInteger(args[1]) && IsInteger(args[2]);
+  if (p.integer_valued) {
+    CheckExact(p.a, args[0], name, where);
+    CheckExact(p.b, args[1], name, where);
+  }
+  p.decimals = WrittenDecimals(args);
+}
+
+void ParseDistribution(Param& p, const YAML::Node& node, const std::string& file,
+                       const std::string& key) {
+  const DistInfo& info = LookUpDistribution(node, file, key);
+  const std::string name = info.name;
+  const auto kv = *node.begin();
+  const YAML::Node& args = kv.second;
+  p.dist = info.dist;
+  std::string where = Where(file, args, key + "." + name);
+  if (info.dist == Dist::kFixed) {
+    p.fixed = YamlToJson(args);
+    return;
+  }
+  if (info.dist == Dist::kChoice) {
+    if (!args.IsSequence() || args.size() == 0)
+      throw UsageError(where + "choice needs a non-empty list of values, e.g. {choice: [a, b]}");
+    for (const auto& c : args) p.choices.push_back(YamlToJson(c));
+    return;
+  }
+  ReadBounds(p, info, args, file, key, where);
+  if (p.dist == Dist::kNormal) {
+    CheckNormal(p, args, where);
+  } else if (p.dist == Dist::kRandInt || p.dist == Dist::kLogUint) {
+    CheckIntegerRange(p, args, name, where);
+  } else {
+    CheckRealRange(p, args, where);
+    if (p.dist == Dist::kQUniform) CheckQUniform(p, args, name, where);
   }
 }
 

@@ -11,7 +11,7 @@
 #include "claim.hpp"
 #include "error.hpp"
 #include "failures.hpp"
-#include "report.hpp"
+#include "text_format.hpp"
 #include "tool.hpp"
 
 namespace hpo {
@@ -43,6 +43,154 @@ bool SleepUnlessInterrupted(double seconds) {
     ::nanosleep(&ts, nullptr);  // EINTR on a signal: the loop checks the flag
   }
   return false;
+}
+
+std::map<TrialState, std::int64_t> CountStates(const std::vector<TrialRow>& rows) {
+  std::map<TrialState, std::int64_t> counts;
+  for (TrialState s : kAllStates) counts[s] = 0;
+  for (const TrialRow& r : rows) ++counts[r.state];
+  return counts;
+}
+
+// The progress bar with the rate and ETA (or "done"), and how long ago the last trial ended.
+std::string ProgressLines(const Progress& p, double now, int bar_width) {
+  int width = std::max(bar_width, 4);
+  double frac = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 0;
+  int filled = static_cast<int>(std::floor(frac * width));
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%3.0f%%", 100 * frac);
+  std::string o = "  [" + std::string(static_cast<size_t>(filled), '#') +
+                  std::string(static_cast<size_t>(width - filled), '.') + "] " +
+                  std::to_string(p.done) + "/" + std::to_string(p.total) + " " + pct;
+  if (p.per_minute) {
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "  %.3g trials/min (last %zu)", *p.per_minute, p.window);
+    o += rate;
+  }
+  if (p.eta_seconds)
+    o += "  ETA " + FormatDuration(*p.eta_seconds);
+  else if (p.done == p.total && p.total > 0)
+    o += "  done";
+  o += "\n";
+  if (p.last_end)
+    o += "  last completion " + FormatDuration(std::max(0.0, now - *p.last_end)) + " ago\n";
+  return o;
+}
+
+// The best finished trial with its configuration as recorded.
+std::string BestLine(const Config& cfg, const std::vector<TrialRow>& rows) {
+  std::optional<size_t> best;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].state == TrialState::kFinished && rows[i].metric &&
+        (!best || Better(*rows[i].metric, *rows[*best].metric, cfg.hpo.mode)))
+      best = i;
+  if (!best) return "  no finished trial yet\n";
+  const TrialRow& b = rows[*best];
+  return "  best " + cfg.hpo.metric + " " + Metric(*b.metric) + " (trial " + std::to_string(b.id) +
+         "): " + b.config + "\n";
+}
+
+// A runner registers with its host and start time at once; a claim without them is one
+// whose runner has not registered (yet, or ever: claim.hpp). Its age is the claim's.
+bool Unregistered(const TrialRow& r) {
+  return r.info.host.empty() && !r.info.start_time;
+}
+
+// A running trial as the status lists it.
+struct RunningTrial {
+  double elapsed;  // since its start (unregistered: since its claim); -1 when unknown
+  size_t row;
+};
+
+// The running trials, longest first.
+std::vector<RunningTrial> LongestRunning(const Layout& L, const std::vector<TrialRow>& rows,
+                                         double now) {
+  std::vector<RunningTrial> running;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].state == TrialState::kRunning) {
+      auto start = rows[i].info.start_time;
+      double elapsed = start ? now - *start : -1;
+      if (Unregistered(rows[i])) elapsed = ClaimAge(L, rows[i].id, now);
+      running.push_back({elapsed, i});
+    }
+  std::stable_sort(running.begin(), running.end(),
+                   [](const auto& a, const auto& b) { return a.elapsed > b.elapsed; });
+  return running;
+}
+
+// Seconds since the trial's runner last renewed its lease: the heartbeat file's age, else
+// the running record's.
+std::optional<double> LeaseAge(const Layout& L, TrialId id, double now) {
+  auto beat = Age(L.trial_heartbeat(id), now);
+  if (!beat) beat = Age(L.trial_file(TrialState::kRunning, id), now);
+  return beat;
+}
+
+// One line of the running list: host, job (with its SLURM state where asked), elapsed time
+// and heartbeat; or how long ago an unregistered claim was made.
+std::string RunningLine(const Layout& L, const TrialRow& r, double elapsed, double now,
+                        double grace, double lease_timeout,
+                        const std::optional<std::map<std::string, JobState>>& jobs) {
+  char head[64];
+  std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
+  std::string o = head;
+  if (Unregistered(r)) {
+    double age = std::max(0.0, elapsed);
+    o += " claimed, runner never registered " + FormatDuration(age) + " ago";
+    if (age >= grace) o += " (stranded: hpo-collect or hpo-submit --local returns it to pending)";
+    return o + "\n";
+  }
+  const std::string& host = r.info.host;
+  const std::string &job = r.info.slurm_job_id, &array = r.info.slurm_array_job_id,
+                    &task = r.info.slurm_array_task_id;
+  o += " " + (host.empty() ? std::string("?") : host);
+  if (!array.empty() && !task.empty())
+    o += "  job " + array + "_" + task;
+  else if (!job.empty())
+    o += "  job " + job;
+  if (jobs && !job.empty())
+    if (auto it = jobs->find(TaskName(job, array, task)); it != jobs->end())
+      o += " (" + it->second.state + ")";
+  o += "  " + (elapsed >= 0 ? FormatDuration(elapsed) : std::string("?"));
+  auto beat = Age(L.trial_heartbeat(r.id), now);
+  if (beat) {
+    o += "  heartbeat " + FormatDuration(std::max(0.0, *beat)) + " ago";
+    if (*beat > lease_timeout) o += " (lease expired)";
+  }
+  return o + "\n";
+}
+
+// The `longest` running trials that have run longest, then what hpo-collect would settle:
+// stranded claims and expired leases.
+std::string RunningLines(const Campaign& campaign, const std::vector<TrialRow>& rows, double now,
+                         const std::optional<std::map<std::string, JobState>>& jobs,
+                         size_t longest) {
+  const Config& cfg = campaign.config();
+  const Layout& L = campaign.layout();
+  std::vector<RunningTrial> running = LongestRunning(L, rows, now);
+  if (running.empty()) return "";
+  const double grace = ClaimGrace(cfg.hpo.lease_timeout);
+  size_t stranded = 0, stale = 0;
+  for (const RunningTrial& t : running) {
+    if (Unregistered(rows[t.row]) && t.elapsed >= grace) ++stranded;
+    auto beat = LeaseAge(L, rows[t.row].id, now);
+    if (beat && *beat > cfg.hpo.lease_timeout) ++stale;
+  }
+  size_t n = std::min(longest, running.size());
+  std::string o = "  running longest (" + std::to_string(n) + " of " +
+                  std::to_string(running.size()) + "):\n";
+  for (size_t k = 0; k < n; ++k)
+    o += RunningLine(L, rows[running[k].row], running[k].elapsed, now, grace,
+                     cfg.hpo.lease_timeout, jobs);
+  if (stranded)
+    o += "  " + std::to_string(stranded) +
+         " claim(s) whose runner never registered: not running; hpo-collect " +
+         L.root().string() + " returns them to pending\n";
+  if (stale)
+    o += "  " + std::to_string(stale) + " running trial(s) have not renewed their lease for over " +
+         std::to_string(cfg.hpo.lease_timeout) + " s; hpo-collect " + L.root().string() +
+         " settles them\n";
+  return o;
 }
 
 }  // namespace
@@ -81,125 +229,19 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
                          const std::optional<std::map<std::string, JobState>>& jobs,
                          const StatusOptions& options) {
   const Config& cfg = campaign.config();
-  const Layout& L = campaign.layout();
-  std::map<TrialState, std::int64_t> counts;
-  for (TrialState s : kAllStates) counts[s] = 0;
-  std::optional<size_t> best;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    ++counts[rows[i].state];
-    if (rows[i].state == TrialState::kFinished && rows[i].metric &&
-        (!best || Better(*rows[i].metric, *rows[*best].metric, cfg.hpo.mode)))
-      best = i;
-  }
+  std::map<TrialState, std::int64_t> counts = CountStates(rows);
   Progress p = MeasureProgress(rows, now, options.rate_window);
-  std::string o = L.root().string() + "\n";
+  std::string o = campaign.layout().root().string() + "\n";
   o += "  " + std::to_string(rows.size()) +
        " trials: " + std::to_string(counts[TrialState::kFinished]) + " finished, " +
        std::to_string(counts[TrialState::kRunning]) + " running, " +
        std::to_string(counts[TrialState::kPending]) + " pending, " +
        std::to_string(counts[TrialState::kFailed]) + " failed\n";
-
-  int width = std::max(options.bar_width, 4);
-  double frac = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 0;
-  int filled = static_cast<int>(std::floor(frac * width));
-  char pct[32];
-  std::snprintf(pct, sizeof pct, "%3.0f%%", 100 * frac);
-  o += "  [" + std::string(static_cast<size_t>(filled), '#') +
-       std::string(static_cast<size_t>(width - filled), '.') + "] " + std::to_string(p.done) + "/" +
-       std::to_string(p.total) + " " + pct;
-  if (p.per_minute) {
-    char rate[64];
-    std::snprintf(rate, sizeof rate, "  %.3g trials/min (last %zu)", *p.per_minute, p.window);
-    o += rate;
-  }
-  if (p.eta_seconds)
-    o += "  ETA " + FormatDuration(*p.eta_seconds);
-  else if (p.done == p.total && p.total > 0)
-    o += "  done";
-  o += "\n";
-  if (p.last_end)
-    o += "  last completion " + FormatDuration(std::max(0.0, now - *p.last_end)) + " ago\n";
-
-  if (best) {
-    const TrialRow& b = rows[*best];
-    o += "  best " + cfg.hpo.metric + " " + Metric(*b.metric) + " (trial " + std::to_string(b.id) +
-         "): " + b.config + "\n";
-  } else {
-    o += "  no finished trial yet\n";
-  }
-
+  o += ProgressLines(p, now, options.bar_width);
+  o += BestLine(cfg, rows);
   if (counts[TrialState::kFailed] > 0)
     o += "  failures:\n" + FormatFailureGroups(GroupFailures(rows), 5, "    ");
-
-  // A runner registers with its host and start time at once; a claim without them is one
-  // whose runner has not registered (yet, or ever: claim.hpp). Its age is the claim's.
-  auto unregistered = [](const TrialRow& r) { return r.info.host.empty() && !r.info.start_time; };
-  const double grace = ClaimGrace(cfg.hpo.lease_timeout);
-  std::vector<std::pair<double, size_t>> running;  // (elapsed, row)
-  size_t stranded = 0;
-  for (size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].state == TrialState::kRunning) {
-      auto start = rows[i].info.start_time;
-      double elapsed = start ? now - *start : -1;
-      if (unregistered(rows[i])) {
-        elapsed = ClaimAge(L, rows[i].id, now);
-        if (elapsed >= grace) ++stranded;
-      }
-      running.push_back({elapsed, i});
-    }
-  std::stable_sort(running.begin(), running.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  if (!running.empty()) {
-    size_t n = std::min(options.longest, running.size());
-    o += "  running longest (" + std::to_string(n) + " of " + std::to_string(running.size()) +
-         "):\n";
-    size_t stale = 0;
-    for (const auto& [elapsed, i] : running) {
-      auto beat = Age(L.trial_heartbeat(rows[i].id), now);
-      if (!beat) beat = Age(L.trial_file(TrialState::kRunning, rows[i].id), now);
-      if (beat && *beat > cfg.hpo.lease_timeout) ++stale;
-    }
-    for (size_t k = 0; k < n; ++k) {
-      const TrialRow& r = rows[running[k].second];
-      std::string host = r.info.host, job = r.info.slurm_job_id;
-      std::string array = r.info.slurm_array_job_id,
-                  task = r.info.slurm_array_task_id;
-      char head[64];
-      std::snprintf(head, sizeof head, "    trial %-8lld", static_cast<long long>(r.id));
-      o += head;
-      if (unregistered(r)) {
-        double age = std::max(0.0, running[k].first);
-        o += " claimed, runner never registered " + FormatDuration(age) + " ago";
-        if (age >= grace)
-          o += " (stranded: hpo-collect or hpo-submit --local returns it to pending)";
-        o += "\n";
-        continue;
-      }
-      o += " " + (host.empty() ? std::string("?") : host);
-      if (!array.empty() && !task.empty())
-        o += "  job " + array + "_" + task;
-      else if (!job.empty())
-        o += "  job " + job;
-      if (jobs && !job.empty())
-        if (auto it = jobs->find(TaskName(job, array, task)); it != jobs->end()) o += " (" + it->second.state + ")";
-      o += "  " + (running[k].first >= 0 ? FormatDuration(running[k].first) : std::string("?"));
-      auto beat = Age(L.trial_heartbeat(r.id), now);
-      if (beat) {
-        o += "  heartbeat " + FormatDuration(std::max(0.0, *beat)) + " ago";
-        if (*beat > cfg.hpo.lease_timeout) o += " (lease expired)";
-      }
-      o += "\n";
-    }
-    if (stranded)
-      o += "  " + std::to_string(stranded) +
-           " claim(s) whose runner never registered: not running; hpo-collect " +
-           L.root().string() + " returns them to pending\n";
-    if (stale)
-      o += "  " + std::to_string(stale) +
-           " running trial(s) have not renewed their lease for over " +
-           std::to_string(cfg.hpo.lease_timeout) + " s; hpo-collect " + L.root().string() +
-           " settles them\n";
-  }
+  o += RunningLines(campaign, rows, now, jobs, options.longest);
   return o;
 }
 

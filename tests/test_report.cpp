@@ -13,7 +13,10 @@
 #include "collect.hpp"
 #include "config.hpp"
 #include "process.hpp"
+#include "campaign_makefile.hpp"
+#include "html_escape.hpp"
 #include "report.hpp"
+#include "report_page.hpp"
 #include "status.hpp"
 #include "testing.hpp"
 

@@ -3,12 +3,12 @@
 
 #include <iostream>
 
+#include "campaign_makefile.hpp"
 #include "cancel.hpp"
 #include "cli.hpp"
 #include "collect.hpp"
 #include "error.hpp"
 #include "process.hpp"
-#include "report.hpp"
 #include "retry.hpp"
 #include "slurm_query.hpp"
 #include "slurm_submit.hpp"

@@ -1,6 +1,7 @@
 // hpo-report: one self-contained HTML page (or a terminal summary) of a campaign.
 #include <iostream>
 
+#include "campaign_makefile.hpp"
 #include "cli.hpp"
 #include "collect.hpp"
 #include "error.hpp"
