@@ -49,7 +49,10 @@ std::vector<double> LinearTicks(double a, double b, int n) {
   else if (err >= 1.5)
     step *= 2;
   std::vector<double> t;
-  for (double v = std::ceil(a / step) * step; v <= b + step * 1e-9 && t.size() < 50; v += step)
+  // Near the largest double, b + step * 1e-9 and v + step can be inf: stop there, or every
+  // further tick would be inf.
+  for (double v = std::ceil(a / step) * step;
+       std::isfinite(v) && v <= b + step * 1e-9 && t.size() < 50; v += step)
     t.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
   return t;
 }

@@ -17,6 +17,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "config.hpp"
+
 #ifndef HPO_TOOLS_DIR
 #error "HPO_TOOLS_DIR must be defined by tests/CMakeLists.txt"
 #endif
@@ -207,6 +209,264 @@ std::vector<std::string> Lines(const std::string& text) {
     start = end + 1;
   }
   return lines;
+}
+
+
+// ---------------------------------------------------------------------------------------
+// The report's and the status's test campaign
+
+namespace {
+
+using hpo::Record;
+using hpo::TrialState;
+using nlohmann::json;
+
+// A space and a metric whose names and values need escaping everywhere they appear.
+constexpr const char* kOddConfig = R"(space:
+  "λ<&\"'>": {loguniform: [1.0e-4, 1.0e-1]}
+  kind: ["<script>alert(1)</script>", "a&b", "plain", "ünï"]
+  n: {randint: [1, 8]}
+  fixed: "x<y"
+trial:
+  command: echo {trial_id}
+hpo:
+  n_trials: 20
+  max_concurrent_jobs: 3
+  output_dir: camp
+  metric: "loss<&>"
+  mode: min
+  seed: 1
+)";
+
+const char* const kKinds[] = {"<script>alert(1)</script>", "a&b", "plain", "ünï"};
+
+}  // namespace
+
+const std::string kOddReason = "boom <b>bold</b> & 'single' \"double\" λ";
+
+SyntheticCampaign::SyntheticCampaign(const ScratchDir& dir)
+    : campaign(hpo::Campaign::Create(hpo::ParseConfig(kOddConfig, "test.yaml"), dir / "camp",
+                                     dir.path(), hpo::Force::kNo)) {}
+
+json SyntheticCampaign::Config(int i) const {
+  return {{"λ<&\"'>", 1e-4 * std::pow(10, 3.0 * ((i * 37) % 100) / 100.0)},
+          {"kind", kKinds[i % 4]},
+          {"n", 1 + i % 8},
+          {"fixed", "x<y"}};
+}
+
+void SyntheticCampaign::Finished(int i, double metric, double start, double end) {
+  const auto& L = campaign.layout();
+  Record r = {{"trial_id", i},
+              {"state", "finished"},
+              {"config", Config(i)},
+              {"attempt", 1},
+              {"history", json::array()},
+              {campaign.config().hpo.metric, metric},
+              {"additional_info",
+               {{"start_time", start},
+                {"end_time", end},
+                {"training_time", end - start},
+                {"host", "node<1>"},
+                {"exit_code", 0},
+                {"stdout", L.trial_stdout(i).string()},
+                {"stderr", L.trial_stderr(i).string()}}}};
+  campaign.Write(TrialState::kFinished, i, r);
+}
+
+void SyntheticCampaign::Failed(int i, double start, double end) {
+  const auto& L = campaign.layout();
+  Record r = {{"trial_id", i},
+              {"state", "failed"},
+              {"config", Config(i)},
+              {"attempt", 1},
+              {"reason", kOddReason + " (see " + L.trial_stderr(i).string() + ")"},
+              {"history", json::array()},
+              {"additional_info",
+               {{"start_time", start},
+                {"end_time", end},
+                {"host", "node2"},
+                {"exit_code", 1},
+                {"stdout", L.trial_stdout(i).string()},
+                {"stderr", L.trial_stderr(i).string()}}}};
+  campaign.Write(TrialState::kFailed, i, r);
+}
+
+void SyntheticCampaign::Running(int i, double start) {
+  Record r = {{"trial_id", i},
+              {"state", "running"},
+              {"config", Config(i)},
+              {"attempt", 1},
+              {"history", json::array()},
+              {"runner",
+               {{"host", "node3"},
+                {"pid", 999999},
+                {"start_time", start},
+                {"slurm_job_id", "77_" + std::to_string(i)}}}};
+  campaign.Write(TrialState::kRunning, i, r);
+}
+
+void SyntheticCampaign::Pending(int i) {
+  campaign.AddPending(i, Config(i));
+}
+
+void SyntheticCampaign::Cancelled(int i, double start, const std::string& tail) {
+  Record r = {{"trial_id", i},
+              {"state", "failed"},
+              {"config", Config(i)},
+              {"attempt", 1},
+              {"reason", "CANCELLED (None): SLURM job 77_" + std::to_string(i) +
+                             " ended before the trial recorded a result"},
+              {"stderr_tail", tail},
+              {"history", json::array()},
+              {"additional_info",
+               {{"start_time", start}, {"host", "node3"}, {"slurm_job_id", "77_" + std::to_string(i)}}}};
+  campaign.Write(TrialState::kFailed, i, r);
+}
+
+SyntheticCampaign SmallCampaign(const ScratchDir& dir) {
+  SyntheticCampaign c(dir);
+  const double t0 = 1.7e9;
+  int k = 0;
+  for (int i = 0; i < 15; ++i) {
+    double start = t0 + 10.0 * (k / 3), end = start + 9;  // three slots
+    ++k;
+    if (i == 3 || i == 8 || i == 11)
+      c.Failed(i, start, end);
+    else
+      c.Finished(i, i == 5 ? 0.01 : 0.5 + 0.03 * i, start, end);
+  }
+  c.Running(15, t0 + 50);
+  c.Running(16, t0 + 52);
+  c.Pending(17);
+  c.Pending(18);
+  return c;
+}
+
+hpo::ReportOptions FixedNow() {
+  hpo::ReportOptions o;
+  o.now = 1.7e9 + 60;
+  return o;
+}
+
+std::string XmlProblem(const std::string& s) {
+  std::vector<std::string> stack;
+  size_t i = 0, n = s.size();
+  auto at = [&](size_t p) { return "at offset " + std::to_string(p) + ": " + s.substr(p, 60); };
+  auto check_entity = [&](size_t p) -> size_t {  // returns the length of a valid reference
+    size_t semi = s.find(';', p);
+    if (semi == std::string::npos || semi - p > 10) return 0;
+    std::string name = s.substr(p + 1, semi - p - 1);
+    if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos")
+      return semi - p + 1;
+    if (name.size() > 1 && name[0] == '#') {
+      bool hex = name[1] == 'x';
+      std::string digits = name.substr(hex ? 2 : 1);
+      if (digits.empty()) return 0;
+      for (char c : digits)
+        if (!(hex ? std::isxdigit(static_cast<unsigned char>(c))
+                  : std::isdigit(static_cast<unsigned char>(c))))
+          return 0;
+      return semi - p + 1;
+    }
+    return 0;
+  };
+  auto is_name = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+           c == '.';
+  };
+  bool seen_root = false;
+  while (i < n) {
+    if (s[i] == '&') {
+      size_t len = check_entity(i);
+      if (!len) return "bad entity " + at(i);
+      i += len;
+      continue;
+    }
+    if (s[i] != '<') {
+      if (s.compare(i, 3, "]]>") == 0) return "stray ]]> " + at(i);
+      ++i;
+      continue;
+    }
+    if (s.compare(i, 4, "<!--") == 0) {
+      size_t e = s.find("-->", i + 4);
+      if (e == std::string::npos) return "unclosed comment " + at(i);
+      i = e + 3;
+    } else if (s.compare(i, 9, "<![CDATA[") == 0) {
+      size_t e = s.find("]]>", i + 9);
+      if (e == std::string::npos) return "unclosed CDATA " + at(i);
+      i = e + 3;
+    } else if (s.compare(i, 9, "<!DOCTYPE") == 0) {
+      if (seen_root) return "DOCTYPE after the root " + at(i);
+      size_t e = s.find('>', i);
+      if (e == std::string::npos) return "unclosed DOCTYPE";
+      i = e + 1;
+    } else if (s.compare(i, 2, "</") == 0) {
+      size_t p = i + 2, b = p;
+      while (p < n && is_name(s[p])) ++p;
+      std::string name = s.substr(b, p - b);
+      while (p < n && std::isspace(static_cast<unsigned char>(s[p]))) ++p;
+      if (p >= n || s[p] != '>') return "bad end tag " + at(i);
+      if (stack.empty() || stack.back() != name)
+        return "end tag </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) +
+               "> " + at(i);
+      stack.pop_back();
+      i = p + 1;
+    } else {
+      size_t p = i + 1, b = p;
+      while (p < n && is_name(s[p])) ++p;
+      std::string name = s.substr(b, p - b);
+      if (name.empty()) return "raw '<' in text " + at(i);
+      if (stack.empty() && seen_root) return "second root element " + at(i);
+      seen_root = true;
+      std::map<std::string, int> attrs;
+      while (true) {
+        size_t ws = p;
+        while (p < n && std::isspace(static_cast<unsigned char>(s[p]))) ++p;
+        if (p >= n) return "unclosed tag " + at(i);
+        if (s[p] == '>') {
+          stack.push_back(name);
+          i = p + 1;
+          break;
+        }
+        if (s.compare(p, 2, "/>") == 0) {
+          i = p + 2;
+          break;
+        }
+        if (ws == p) return "attributes not separated " + at(p);
+        size_t ab = p;
+        while (p < n && is_name(s[p])) ++p;
+        std::string attr = s.substr(ab, p - ab);
+        if (attr.empty() || p >= n || s[p] != '=') return "bad attribute " + at(ab);
+        if (attrs[attr]++) return "duplicate attribute " + attr + " " + at(ab);
+        ++p;
+        if (p >= n || (s[p] != '"' && s[p] != '\'')) return "unquoted attribute " + at(ab);
+        char q = s[p++];
+        while (p < n && s[p] != q) {
+          if (s[p] == '<') return "'<' in an attribute " + at(ab);
+          if (s[p] == '&') {
+            size_t len = check_entity(p);
+            if (!len) return "bad entity in an attribute " + at(p);
+            p += len;
+          } else {
+            ++p;
+          }
+        }
+        if (p >= n) return "unterminated attribute " + at(ab);
+        ++p;
+      }
+    }
+  }
+  if (!stack.empty()) return "unclosed <" + stack.back() + ">";
+  if (!seen_root) return "no root element";
+  return "";
+}
+
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t k = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size()))
+    ++k;
+  return k;
 }
 
 }  // namespace hpo::testing

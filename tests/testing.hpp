@@ -1,11 +1,17 @@
 // Helpers shared by the tests: a scratch directory per test case (kept on failure), small
-// file helpers, and running a built tool with captured output.
+// file helpers, running a built tool with captured output, distribution statistics, and the
+// synthetic campaign the report and status tests read.
 #pragma once
 
 #include <boost/filesystem/path.hpp>
+#include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "campaign.hpp"
+#include "report_data.hpp"
 
 namespace hpo::testing {
 
@@ -74,5 +80,42 @@ double ChiSquareCritical(int df, double z);
 
 // Number of failed checks in this test run so far (fed by a doctest listener).
 long FailureCount();
+
+// The report's and the status's test campaign (test_report*.cpp, test_status.cpp): records
+// written the way hpo-run writes them (campaign.Write into the state folder), in a space
+// whose names and values, metric name and failure reasons need escaping everywhere they
+// appear.
+struct SyntheticCampaign {
+  explicit SyntheticCampaign(const ScratchDir& dir);
+
+  // Trial i's configuration (every kind of parameter, odd names and values).
+  nlohmann::json Config(int i) const;
+  void Finished(int i, double metric, double start, double end);
+  void Failed(int i, double start, double end);  // reason: kOddReason and its stderr path
+  void Running(int i, double start);             // on node3, SLURM job 77_i
+  void Pending(int i);
+  // As hpo-collect settled a trial whose job SLURM cancelled, before it recorded an end time.
+  void Cancelled(int i, double start, const std::string& tail);
+
+  hpo::Campaign campaign;
+};
+
+// The failure reason of SyntheticCampaign::Failed (before " (see <stderr path>)").
+extern const std::string kOddReason;
+
+// 12 finished (trial 5 the best), 3 failed, 2 running, 2 pending; at most 3 at once; the
+// first start at 1.7e9.
+SyntheticCampaign SmallCampaign(const ScratchDir& dir);
+
+// Report options with "now" fixed a minute after SmallCampaign's first start.
+hpo::ReportOptions FixedNow();
+
+// A small XML well-formedness checker: tags balance, attributes are quoted, '<' and '&'
+// appear in text and attributes only as markup or as one of XML's entities. Returns the
+// first problem, or "" for a well-formed document.
+std::string XmlProblem(const std::string& s);
+
+// Non-overlapping occurrences of `needle` in `hay`.
+std::size_t Count(const std::string& hay, const std::string& needle);
 
 }  // namespace hpo::testing
