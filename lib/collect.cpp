@@ -21,6 +21,7 @@
 #include "cancel.hpp"
 #include "claim.hpp"
 #include "error.hpp"
+#include "file_age.hpp"
 #include "json_scan.hpp"
 #include "log_tail.hpp"
 #include "process.hpp"
@@ -833,12 +834,6 @@ std::string Csv(const Campaign& c, const FinishedLines& finished, const std::vec
   return out;
 }
 
-double FileAge(const fs::path& p, double now) {
-  struct stat st;
-  if (::stat(p.c_str(), &st) != 0) return -1;
-  return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
-}
-
 // Temp files of writers killed mid-write are never read; those older than a day are
 // dropped (a write takes milliseconds, so nothing alive is that old), and so are retry
 // claims left by a retry that died. Only files of the tools' own names (IsTempFileName,
@@ -851,7 +846,7 @@ void RemoveStaleTemps(const Layout& L, double now) {
     if (!IsTempFileName(name) && !IsRetryClaimName(name)) continue;
     struct stat st;
     if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    if (FileAge(it->path(), now) <= 86400) continue;
+    if (auto age = FileAge(it->path(), now); !age || *age <= 86400) continue;
     try {
       RemoveFile(it->path());
     } catch (const Error& e) {
@@ -910,8 +905,8 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
 // renewed or its running record written, whichever is later; -1 when neither can be read.
 double LeaseAge(const Campaign& c, TrialId id, double now) {
   const Layout& L = c.layout();
-  double age = FileAge(L.trial_heartbeat(id), now);
-  double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now);
+  double age = FileAge(L.trial_heartbeat(id), now).value_or(-1);
+  double rec_age = FileAge(L.trial_file(TrialState::kRunning, id), now).value_or(-1);
   if (age < 0 || (rec_age >= 0 && rec_age < age)) age = rec_age;
   return age;
 }
@@ -976,8 +971,6 @@ std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
 }
 
 }  // namespace
-
-bool Better(double a, double b, Mode mode) { return mode == Mode::kMin ? a < b : a > b; }
 
 const json& TrialRow::Config() const {
   if (!parsed_config_) {
@@ -1104,28 +1097,18 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
   for (TrialState s : kAllStates) sum.counts[s] = 0;
   sum.counts[TrialState::kFinished] = static_cast<std::int64_t>(finished.lines.size());
   if (!finished.lines.empty()) sum.n_trials = finished.lines.back().id + 1;
-  // The best: ties go to the lowest id, as in a scan in id order.
-  auto better = [&](double m, TrialId id) {
-    return !sum.best_metric || Better(m, *sum.best_metric, cfg.hpo.mode) ||
-           (m == *sum.best_metric && id < *sum.best_id);
-  };
+  BestTrial best(cfg.hpo.mode);
   const FinishedLines::Line* best_line = nullptr;
   for (const auto& l : finished.lines)
-    if (!std::isnan(l.metric) && better(l.metric, l.id)) {
-      sum.best_metric = l.metric;
-      sum.best_id = l.id;
-      best_line = &l;
-    }
+    if (best.Offer(l.id, l.metric)) best_line = &l;  // (kNoMetric, NaN, is never taken)
   const TrialRow* best_row = nullptr;
   for (const auto& r : others) {
     ++sum.counts[r.state];
     sum.n_trials = std::max<std::int64_t>(sum.n_trials, r.id + 1);
-    if (r.state == TrialState::kFinished && r.metric && better(*r.metric, r.id)) {
-      sum.best_metric = r.metric;
-      sum.best_id = r.id;
-      best_row = &r;
-    }
+    if (r.state == TrialState::kFinished && best.Offer(r.id, r.metric)) best_row = &r;
   }
+  sum.best_id = best.id();
+  sum.best_metric = best.metric();
   if (best_row) {
     sum.best_config = best_row->Config();
   } else if (best_line) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "best_trial.hpp"  // (Better, for the report and the status)
 #include "campaign.hpp"
 #include "slurm.hpp"
 
@@ -83,8 +84,5 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options);
 
 // The short summary printed by hpo-collect.
 std::string FormatSummary(const Campaign& campaign, const CollectSummary& summary);
-
-// True when `a` is better than `b` under the campaign's mode.
-bool Better(double a, double b, Mode mode);
 
 }  // namespace hpo
