@@ -93,7 +93,7 @@ class Layout {
   fs::path makefile() const { return root_ / "Makefile"; }
   // ".index/": segments of parsed results, so a repeated collect parses only new files.
   fs::path index_dir() const { return root_ / ".index"; }
-  // ".index/seg.<unique>.tsv": one segment (format in collect.cpp).
+  // ".index/seg.<unique>.tsv": one segment (format in index_format.hpp).
   fs::path index_segment(const std::string& unique) const { return index_dir() / ("seg." + unique + ".tsv"); }
 
   // Every folder a campaign needs, created by Campaign::Create.
