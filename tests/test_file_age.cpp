@@ -12,16 +12,14 @@
 #include "file_age.hpp"
 #include "testing.hpp"
 
-namespace {
-namespace t = hpo::testing;
-namespace fs = boost::filesystem;
-}  // namespace
+using hpo::testing::ScratchDir;
+using boost::filesystem::path;
 
 TEST_SUITE_BEGIN("unit");
 
 TEST_CASE("FileAge measures the modification time, or the change time that a rename sets") {
-  t::ScratchDir dir;
-  fs::path f = dir.Write("f", "x");
+  ScratchDir dir;
+  path f = dir.Write("f", "x");
   double now = hpo::NowSeconds();
   struct timespec times[2] = {{static_cast<time_t>(now) - 3600, 0}, {static_cast<time_t>(now) - 3600, 0}};
   REQUIRE(::utimensat(AT_FDCWD, f.c_str(), times, 0) == 0);
@@ -39,7 +37,7 @@ TEST_CASE("FileAge measures the modification time, or the change time that a ren
 }
 
 TEST_CASE("FileAge is nothing for a missing file; kModified follows a symlink, kChanged does not") {
-  t::ScratchDir dir;
+  ScratchDir dir;
   double now = hpo::NowSeconds();
   CHECK_FALSE(hpo::FileAge(dir / "missing", now));
   CHECK_FALSE(hpo::FileAge(dir / "missing", now, hpo::FileClock::kChanged));
