@@ -15,19 +15,10 @@
 #include <random>
 
 #include "error.hpp"
+#include "process.hpp"
 
 namespace hpo {
 namespace {
-
-std::string HostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "host";
-  std::string h(buf);
-  if (h.empty()) return "host";
-  for (char& c : h)
-    if (c == '/' || c == '.') c = '_';
-  return h;
-}
 
 [[noreturn]] void ThrowErrno(const std::string& what, const fs::path& p, int err) {
   throw Error(what + " " + p.string() + ": " + ErrnoText(err));
@@ -71,7 +62,14 @@ bool SameEntry(const fs::path& a, const fs::path& b) {
 }  // namespace
 
 std::string UniqueName() {
-  static const std::string host = HostName();
+  // The short host name, as one path component without dots (IsUniqueName).
+  static const std::string host = [] {
+    std::string h = HostName();
+    if (h.empty()) h = "host";
+    for (char& c : h)
+      if (c == '/' || c == '.') c = '_';
+    return h;
+  }();
   static std::atomic<unsigned long> counter{0};
   static const unsigned long long salt = [] {
     std::random_device rd;

@@ -12,6 +12,7 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "json_parse.hpp"
+#include "paths.hpp"
 #include "version.hpp"
 
 namespace hpo {
@@ -89,21 +90,9 @@ double NowSeconds() {
   return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-fs::path ConfigDir(const Config& config) {
-  return fs::absolute(fs::path(config.file).parent_path()).lexically_normal();
-}
+fs::path ConfigDir(const Config& config) { return NormalPath(fs::path(config.file).parent_path()); }
 
 namespace {
-// Absolute and without "." or ".." parts ("make -C DIR" runs tools on "."), but symlinks in
-// the path are kept as the user wrote them.
-fs::path CanonicalRoot(const fs::path& dir) {
-  fs::path p = fs::absolute(dir).lexically_normal();
-  std::string s = p.string();
-  while (s.size() > 1 && (s.back() == '/' || (s.size() > 2 && s.compare(s.size() - 2, 2, "/.") == 0)))
-    s.pop_back();
-  return s;
-}
-
 // The campaign directory itself must not be a symlink (the tools refuse to follow one
 // anywhere in a campaign); the message names the real path to use instead.
 void RefuseSymlinkedRoot(const fs::path& root) {
@@ -232,7 +221,7 @@ Campaign::Campaign(Layout layout, Config config, fs::path workdir)
     : layout_(std::move(layout)), config_(std::move(config)), workdir_(std::move(workdir)) {}
 
 Campaign Campaign::Open(const fs::path& dir) {
-  Layout layout(CanonicalRoot(dir));
+  Layout layout(NormalPath(dir));  // (paths.hpp: symlinks kept)
   const std::string root = layout.root().string();
   RefuseSymlinkedRoot(layout.root());
   // Nothing is created or written before the directory is known to be a campaign.
@@ -284,7 +273,7 @@ Campaign Campaign::Open(const fs::path& dir) {
 // point, and would leave hidden folders beside the campaign after a crash.
 Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::path& workdir,
                           Force force) {
-  Layout layout(CanonicalRoot(dir));
+  Layout layout(NormalPath(dir));  // (paths.hpp: symlinks kept)
   const std::string root = layout.root().string();
   RefuseSymlinkedRoot(layout.root());
   DirState state = Classify(layout);

@@ -1,12 +1,11 @@
 #include "claim.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
 
 #include "error.hpp"
+#include "file_age.hpp"
 #include "tool.hpp"
 
 namespace hpo {
@@ -28,9 +27,8 @@ double ClaimGrace(double lease_timeout) {
 }
 
 double ClaimAge(const Layout& L, TrialId id, double now) {
-  struct stat st;
-  if (::lstat(L.trial_file(TrialState::kRunning, id).c_str(), &st) != 0) return -1;
-  return now - (static_cast<double>(st.st_ctim.tv_sec) + st.st_ctim.tv_nsec * 1e-9);
+  // The rename from pending/ sets the ctime; the record's content may be older.
+  return FileAge(L.trial_file(TrialState::kRunning, id), now, FileClock::kChanged).value_or(-1);
 }
 
 ClaimVerdict SettleClaim(const Campaign& c, TrialId id, const Record& rec, double now) {

@@ -80,6 +80,10 @@ class Layout {
   // "slurm/job_<jobid>.json": what one sbatch call submitted.
   fs::path submission_record(const std::string& job_id) const;
   fs::path slurm_log_pattern() const { return slurm_dir() / "%x_%A_%a.out"; }
+  // "slurm/collect.sbatch": the batch script of the collect job run after the trials.
+  fs::path collect_script() const { return slurm_dir() / "collect.sbatch"; }
+  // "slurm/%x_%j.out": the collect job's log (sbatch --output pattern).
+  fs::path collect_log_pattern() const { return slurm_dir() / "%x_%j.out"; }
 
   // "slots/": the local backend's run slots, one file per slot taken (local_slots.hpp).
   fs::path slots_dir() const { return root_ / "slots"; }
@@ -93,7 +97,7 @@ class Layout {
   fs::path makefile() const { return root_ / "Makefile"; }
   // ".index/": segments of parsed results, so a repeated collect parses only new files.
   fs::path index_dir() const { return root_ / ".index"; }
-  // ".index/seg.<unique>.tsv": one segment (format in collect.cpp).
+  // ".index/seg.<unique>.tsv": one segment (format in index_format.hpp).
   fs::path index_segment(const std::string& unique) const { return index_dir() / ("seg." + unique + ".tsv"); }
 
   // Every folder a campaign needs, created by Campaign::Create.

@@ -21,7 +21,9 @@ struct SlurmEnv {
   std::string job_id;         // SLURM_JOB_ID (unique per array task)
   std::string array_job_id;   // SLURM_ARRAY_JOB_ID
   std::string array_task_id;  // SLURM_ARRAY_TASK_ID
-  int restart_count = 0;      // SLURM_RESTART_COUNT
+  // SLURM_RESTART_COUNT, checked to be a whole number (a bad one is a usage error); the
+  // runner counts an attempt's restarts from its own record, not from this.
+  int restart_count = 0;
   bool present() const { return !job_id.empty(); }
   // This task's name for SLURM commands (see TaskName).
   std::string task_name() const { return TaskName(job_id, array_job_id, array_task_id); }

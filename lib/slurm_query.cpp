@@ -132,4 +132,16 @@ std::optional<JobState> QueryJob(const std::string& job_id) {
   return std::nullopt;
 }
 
+bool IsTerminal(const std::string& state) {
+  static const std::set<std::string> terminal = {
+      "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY",
+      "PREEMPTED", "BOOT_FAIL", "DEADLINE", "REVOKED", "SPECIAL_EXIT"};
+  return terminal.count(state.substr(0, state.find(' '))) > 0;
+}
+
+std::string RunnerTaskName(const nlohmann::json& runner) {
+  return TaskName(runner.value("slurm_job_id", ""), runner.value("slurm_array_job_id", ""),
+                  runner.value("slurm_array_task_id", ""));
+}
+
 }  // namespace hpo

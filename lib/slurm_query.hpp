@@ -2,12 +2,13 @@
 // tight loop: SLURM's own man pages warn against polling).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "collect.hpp"
 #include "process.hpp"
 #include "slurm.hpp"
 
@@ -30,6 +31,17 @@ Captured RunSlurm(const std::vector<std::string>& argv, double timeout = kSlurmC
 // line: lines joined with "; ", surrounding blanks trimmed.
 std::string SlurmMessage(const Captured& c);
 
+// Source of SLURM job states for collect and the status; nullptr where there is no SLURM.
+// Tests put a fake in its place.
+class JobStateSource {
+ public:
+  virtual ~JobStateSource() = default;
+  // States of the given jobs in one call; jobs SLURM no longer knows are absent. nullopt
+  // when SLURM could not be asked (the caller then judges by leases alone).
+  virtual std::optional<std::map<std::string, JobState>> Query(
+      const std::vector<std::string>& job_ids) = 0;
+};
+
 // A JobStateSource backed by `squeue -r -t all` (one call per Collect), keyed by TaskName
 // ("<array>_<task>", or the job id of a job that is not an array); nullptr when squeue is not
 // on PATH, so hpo-collect works from the directory alone.
@@ -38,6 +50,13 @@ std::unique_ptr<JobStateSource> MakeSlurmJobStateSource();
 // The state of one job (a TaskName) from `scontrol show job -o ID` (the runner asks once, on SIGTERM, to
 // record CANCELLED/TIMEOUT/PREEMPTED as the reason). nullopt when it cannot be asked.
 std::optional<JobState> QueryJob(const std::string& job_id);
+
+// True for a state in which the job has ended for good (COMPLETED, FAILED, TIMEOUT,
+// CANCELLED, ...; "CANCELLED by 123" counts as CANCELLED).
+bool IsTerminal(const std::string& state);
+
+// The SLURM task a runner record names ("<array>_<task>", see TaskName), "" outside SLURM.
+std::string RunnerTaskName(const nlohmann::json& runner);
 
 // True for a state in which SLURM may still run the job (PENDING, RUNNING, REQUEUED, ...).
 bool IsActiveJobState(const std::string& state);

@@ -288,9 +288,9 @@ SubmitResult SubmitArrays(const Campaign& c, std::vector<TrialId> ids, Sbatch& s
       {"campaign", ShellQuote(L.root().string())},
       {"report", report_line}};
   std::string text = RenderTemplate(LoadTemplate("collect.sbatch.in"), vars, "collect.sbatch.in");
-  fs::path script = L.slurm_dir() / "collect.sbatch";
+  fs::path script = L.collect_script();
   std::vector<std::string> args = {"--job-name=" + JobName(c) + "-collect",
-                                   "--output=" + (L.slurm_dir() / "%x_%j.out").string(),
+                                   "--output=" + L.collect_log_pattern().string(),
                                    "--chdir=" + c.workdir().string(),
                                    "--dependency=afterany:" + after, script.string()};
   if (opt.dry_run) {
