@@ -216,46 +216,48 @@ void HeldChild::Cancel() {
 
 HeldChild::~HeldChild() { Cancel(); }
 
+namespace {
+// A pipe: both ends owned.
+struct Pipe {
+  Fd read, write;
+};
+Pipe MakePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
+  return {Fd(fds[0]), Fd(fds[1])};
+}
+}  // namespace
+
 Captured RunCapture(const std::vector<std::string>& argv, const std::string& input,
                     double timeout_seconds) {
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
-    throw Error("failed to create a pipe: " + ErrnoText(errno));
+  Pipe in = MakePipe(), out = MakePipe(), err = MakePipe();
   SpawnSpec spec;
   spec.argv = argv;
-  spec.stdin_fd = in[0];
-  spec.stdout_fd = out[1];
-  spec.stderr_fd = err[1];
+  spec.stdin_fd = in.read.get();
+  spec.stdout_fd = out.write.get();
+  spec.stderr_fd = err.write.get();
   pid_t pid;
   try {
     pid = Spawn(spec);
   } catch (const SpawnError& e) {
-    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
     throw Error("failed to run " + argv[0] + ": " + ErrnoText(e.err()));
-  } catch (const Error&) {
-    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-    throw;
   }
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
+  // The child's ends are the child's alone: its output ends when it (and its children) exit.
+  in.read.reset();
+  out.write.reset();
+  err.write.reset();
   Captured c;
   size_t written = 0;
-  if (input.empty()) {
-    ::close(in[1]);
-    in[1] = -1;
-  } else {
-    ::fcntl(in[1], F_SETFL, O_NONBLOCK);
-  }
+  if (input.empty()) in.write.reset();
+  else ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
-  int open_fds = 2;
-  while (open_fds > 0 || in[1] >= 0) {
+  while (out.read.valid() || err.read.valid() || in.write.valid()) {
     pollfd fds[3];
     int n = 0;
-    if (out[0] >= 0) fds[n++] = {out[0], POLLIN, 0};
-    if (err[0] >= 0) fds[n++] = {err[0], POLLIN, 0};
-    if (in[1] >= 0) fds[n++] = {in[1], POLLOUT, 0};
+    if (out.read.valid()) fds[n++] = {out.read.get(), POLLIN, 0};
+    if (err.read.valid()) fds[n++] = {err.read.get(), POLLIN, 0};
+    if (in.write.valid()) fds[n++] = {in.write.get(), POLLOUT, 0};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
@@ -267,28 +269,22 @@ Captured RunCapture(const std::vector<std::string>& argv, const std::string& inp
     if (r < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
-      if (fds[i].fd == in[1]) {
-        ssize_t w = ::write(in[1], input.data() + written, input.size() - written);
+      if (fds[i].fd == in.write.get()) {
+        ssize_t w = ::write(in.write.get(), input.data() + written, input.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
-        if (w < 0 || written == input.size()) {
-          ::close(in[1]);
-          in[1] = -1;
-        }
+        if (w < 0 || written == input.size()) in.write.reset();
         continue;
       }
+      Fd& from = fds[i].fd == out.read.get() ? out.read : err.read;
       char buf[65536];
-      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (fds[i].fd == out[0] ? c.out : c.err).append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        (fds[i].fd == out[0] ? out[0] : err[0]) = -1;
-        --open_fds;
-      }
+      ssize_t got = ::read(from.get(), buf, sizeof buf);
+      if (got > 0) (&from == &out.read ? c.out : c.err).append(buf, static_cast<size_t>(got));
+      else if (got == 0 || errno != EINTR) from.reset();
     }
   }
-  for (int fd : {in[1], out[0], err[0]})
-    if (fd >= 0) ::close(fd);
+  in.write.reset();  // (a child still writing after a timeout gets EPIPE, not a full pipe)
+  out.read.reset();
+  err.read.reset();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
