@@ -89,6 +89,8 @@ TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::st
   if (it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
   if (it = rec.find("stderr_tail"); it != rec.end() && it->is_string())
     r.stderr_tail = it->get<std::string>();
+  if (std::string log = StderrLogOf(rec); !log.empty() && state != TrialState::kFinished)
+    r.info.stderr_log = log;
   return r;
 }
 
@@ -885,7 +887,7 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
     } catch (const Error&) {
       return false;  // left for a person: the failed record itself is unreadable
     }
-    if (!failed || failed->value("attempt", 1) < rec.value("attempt", 1)) return false;
+    if (!failed || AttemptOf(*failed) < AttemptOf(rec)) return false;
   } else if (at != TrialState::kFinished) {
     return false;
   }
@@ -936,7 +938,7 @@ std::string RunnerTaskName(const json& runner) {
 // lease, and only when SLURM no longer knows the job or cannot be asked.
 std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
-  json runner = rec.value("runner", json::object());
+  json runner = RunnerOf(rec);
   std::string job = RunnerTaskName(runner);
   std::string ending;
   if (runner.contains("ending")) {
@@ -1040,7 +1042,7 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     // giving it back). claim.hpp.
     if (SettleClaim(campaign, id, *rec, now) != ClaimVerdict::kRegistered) continue;
     if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
-    std::string job = RunnerTaskName(rec->value("runner", json::object()));
+    std::string job = RunnerTaskName(RunnerOf(*rec));
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));
   }
@@ -1054,11 +1056,8 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     if (reason.empty()) continue;
     if (cancelled && reason.rfind("CANCELLED", 0) == 0) reason = DescribeCancel(*cancelled) + ": " + reason;
     if (RemoveLeftover(campaign, id, rec)) continue;
-    rec["state"] = "failed";
-    rec["reason"] = reason;
-    json info = rec.value("runner", json::object());
-    rec.erase("runner");
-    info["attempt"] = rec.value("attempt", 1);
+    json info = RunnerOf(rec);
+    info["attempt"] = AttemptOf(rec);
     // The runner's last sign of life is the best known end of the attempt (this collect may
     // run hours later); the report's timeline and tables need one.
     double age = LeaseAge(campaign, id, now);
@@ -1066,18 +1065,13 @@ CollectSummary Collect(const Campaign& campaign, const CollectOptions& options) 
     if (info.contains("start_time") && info["start_time"].is_number())
       last_alive = std::max(last_alive, info["start_time"].get<double>());
     info["end_time"] = last_alive;
-    rec["additional_info"] = info;
-    json entry = {{"attempt", rec.value("attempt", 1)}, {"state", "failed"}, {"reason", reason},
-                  {"end_time", now}};
-    std::string tail = ReadLogTail(L.trial_stderr(id));
-    if (tail.empty()) {
-      rec.erase("stderr_tail");
-    } else {
-      rec["stderr_tail"] = tail;
-      entry["stderr_tail"] = tail;
-    }
-    if (!rec.contains("history")) rec["history"] = json::array();
-    rec["history"].push_back(entry);
+    Failure failure;
+    failure.reason = reason;
+    failure.stderr_tail = ReadLogTail(L.trial_stderr(id));
+    if (!failure.stderr_tail.empty()) failure.stderr_log = L.trial_stderr(id).string();
+    failure.additional_info = info;
+    failure.end_time = now;
+    MarkFailed(rec, failure);
     // Re-check: the runner may have published in the meantime; never clobber that.
     if (campaign.Find(id) != TrialState::kRunning) continue;
     campaign.Write(TrialState::kRunning, id, rec);
