@@ -16,19 +16,10 @@ fi
 printf '{"error": %s}\n' "$1" > "$HPO_RESULT"
 SH
 cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-slurm:
-  partition: main
-  time: "00:05:00"
-  signal_grace: 10
-  job_name: e2e-usr2kill
-hpo:
-  max_attempts: 2
-  output_dir: camp
-  seed: 3
+space: {x: {uniform: [0, 1]}}
+trial: {command: [bash, "$SCRATCH/obj.sh", "{x}"]}
+slurm: {partition: main, time: "00:05:00", signal_grace: 10, job_name: e2e-usr2kill}
+hpo: {max_attempts: 2, output_dir: camp, seed: 3}
 YAML
 hpo-sample -n 1 | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 started() { [ -f camp/running/trial_0.json ] && grep -qs '^start attempt=1' camp/trials/trial_0/runs.log; }
