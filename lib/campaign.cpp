@@ -20,69 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-struct TypedField {
-  const char* key;
-  bool (*ok)(const json&);
-  const char* want;
-};
-
-bool IsInteger(const json& v) {
-  return v.is_number_integer();
-}
-bool IsNumber(const json& v) {
-  return v.is_number();
-}
-bool IsString(const json& v) {
-  return v.is_string();
-}
-bool IsObject(const json& v) {
-  return v.is_object();
-}
-bool IsArray(const json& v) {
-  return v.is_array();
-}
-
-// The fields that readers (collect, retry, the runner) convert to a type. A record holding
-// something else there (hand-edited, or written by another tool) is refused here as
-// unreadable, naming the field, instead of throwing a JSON type error deep inside a reader:
-// that error stopped every hpo-collect of the campaign.
-const TypedField kRecordFields[] = {
-    {"trial_id", IsInteger, "an integer"}, {"state", IsString, "a string"},
-    {"attempt", IsInteger, "an integer"},  {"config", IsObject, "an object"},
-    {"history", IsArray, "an array"},      {"reason", IsString, "a string"},
-    {"runner", IsObject, "an object"},     {"additional_info", IsObject, "an object"}};
-const TypedField kRunnerFields[] = {{"host", IsString, "a string"},
-                                    {"pid", IsInteger, "an integer"},
-                                    {"pid_start", IsInteger, "an integer"},
-                                    {"start_time", IsNumber, "a number"},
-                                    {"restart_count", IsInteger, "an integer"},
-                                    {"slurm_job_id", IsString, "a string"},
-                                    {"slurm_array_job_id", IsString, "a string"},
-                                    {"slurm_array_task_id", IsString, "a string"},
-                                    {"ending", IsObject, "an object"}};
-const TypedField kEndingFields[] = {{"signal", IsString, "a string"},
-                                    {"trial", IsString, "a string"}};
-
-// "runner.pid: expected an integer", or "" when every field present has its type.
-template <size_t N>
-std::string FieldProblem(const json& obj, const TypedField (&fields)[N],
-                         const std::string& prefix) {
-  for (const auto& f : fields) {
-    auto it = obj.find(f.key);
-    if (it != obj.end() && !f.ok(*it)) return prefix + f.key + ": expected " + f.want;
-  }
-  return "";
-}
-
-std::string RecordProblem(const json& j) {
-  if (!j.is_object()) return "expected a JSON object";
-  std::string p = FieldProblem(j, kRecordFields, "");
-  if (p.empty() && j.contains("runner")) p = FieldProblem(j["runner"], kRunnerFields, "runner.");
-  if (p.empty() && j.contains("runner") && j["runner"].contains("ending"))
-    p = FieldProblem(j["runner"]["ending"], kEndingFields, "runner.ending.");
-  return p;
-}
-
 }  // namespace
 
 double NowSeconds() {
@@ -343,9 +280,8 @@ Campaign Campaign::Create(const Config& config, const fs::path& dir, const fs::p
 
 bool Campaign::AddPending(TrialId id, const nlohmann::json& trial_config) {
   if (Find(id)) return false;
-  Record r = {{"trial_id", id}, {"state", "pending"}, {"config", trial_config},
-              {"attempt", 1}, {"history", nlohmann::json::array()}};
-  return WriteFileAtomic(layout_.trial_file(TrialState::kPending, id), r.dump() + "\n",
+  return WriteFileAtomic(layout_.trial_file(TrialState::kPending, id),
+                         NewPendingRecord(id, trial_config).dump() + "\n",
                          Publish::kNoReplace, layout_.tmp_dir()) == Outcome::kDone;
 }
 
@@ -353,9 +289,8 @@ size_t Campaign::AddPendingBatch(const std::vector<std::pair<TrialId, nlohmann::
   std::vector<std::pair<fs::path, std::string>> files;
   for (const auto& [id, cfg] : trials) {
     if (Find(id)) continue;
-    Record r = {{"trial_id", id}, {"state", "pending"}, {"config", cfg},
-                {"attempt", 1}, {"history", nlohmann::json::array()}};
-    files.emplace_back(layout_.trial_file(TrialState::kPending, id), r.dump() + "\n");
+    files.emplace_back(layout_.trial_file(TrialState::kPending, id),
+                       NewPendingRecord(id, cfg).dump() + "\n");
   }
   return PublishNewFiles(files, layout_.tmp_dir());
 }

@@ -1,13 +1,6 @@
 // A campaign directory: the frozen config, and trial records moved between state folders
 // by atomic rename (Maildir). No process holds state that a crash could lose.
-//
-// Every trial file holds one JSON record:
-//   {"trial_id": 7, "state": "pending|running|finished|failed", "config": {...},
-//    "attempt": 1, "history": [...earlier attempts...],
-//    "runner": {...}                 while running: host, pid, SLURM ids, start time
-//    "<metric>": 0.08,               finished: the seed's `error` (or the configured metric)
-//    "reason": "...",                failed
-//    "additional_info": {...}}       finished/failed: training_time, exit_code, host, ...
+// Every trial file holds one JSON record (record.hpp: its schema and transitions).
 #pragma once
 
 #include <boost/filesystem/path.hpp>
@@ -19,10 +12,9 @@
 #include "atomic_file.hpp"
 #include "config.hpp"
 #include "layout.hpp"
+#include "record.hpp"
 
 namespace hpo {
-
-using Record = nlohmann::json;
 
 // Whether an existing campaign may take a config with another space, seed or method, or
 // one that changes what is measured (metric, mode, trial command or environment).

@@ -34,7 +34,7 @@ double ClaimAge(const Layout& L, TrialId id, double now) {
 ClaimVerdict SettleClaim(const Campaign& c, TrialId id, const Record& rec, double now) {
   double age = ClaimAge(c.layout(), id, now);
   ClaimVerdict v =
-      JudgeClaim({rec.value("state", ""), age, ClaimGrace(c.config().hpo.lease_timeout)});
+      JudgeClaim({StateOf(rec), age, ClaimGrace(c.config().hpo.lease_timeout)});
   if (v != ClaimVerdict::kStranded) return v;
   // The record says pending: the same rename a runner's interrupted give-back does.
   if (c.Move(id, TrialState::kRunning, TrialState::kPending) == Outcome::kDone)

@@ -73,6 +73,11 @@ class Layout {
   fs::path trial_stdout(TrialId id) const { return trial_dir(id) / "stdout.log"; }
   fs::path trial_stderr(TrialId id) const { return trial_dir(id) / "stderr.log"; }
   fs::path trial_heartbeat(TrialId id) const { return trial_dir(id) / "heartbeat"; }
+  // "trials/trial_<i>/duplicate_result.<unique>.json": a result of a second run of a trial
+  // whose result was already published (kept beside it, never counted).
+  fs::path trial_duplicate_result(TrialId id, const std::string& unique) const {
+    return trial_dir(id) / ("duplicate_result." + unique + ".json");
+  }
 
   fs::path slurm_dir() const { return root_ / "slurm"; }
   // "slurm/array_<n>.sbatch": the n-th rendered batch script.

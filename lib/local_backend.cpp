@@ -1,6 +1,5 @@
 #include "local_backend.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,54 +24,13 @@ namespace {
 // send us no signal).
 constexpr long kSlotPollMillis = 300;
 
-// A runner forked but waiting at a gate (a pipe) before it runs: its slot is taken in its
-// own name (pid and start time) first. A launcher killed meanwhile closes the gate unopened,
-// and the runner then exits without running anything.
-struct GatedRunner {
-  pid_t pid = -1;
-  int gate = -1;  // write end; one byte opens it
-};
-
-GatedRunner SpawnGated(const std::string& runner, const std::string& dir, TrialId id,
-                       const sigset_t& old) {
-  std::string ids = std::to_string(id);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int e = errno;
-    ::close(fds[0]);
-    ::close(fds[1]);
-    throw Error("failed to fork a runner: " + ErrnoText(e));
-  }
-  if (pid == 0) {
-    ::close(fds[1]);
-    char c = 0;
-    ssize_t n;
-    do n = ::read(fds[0], &c, 1);
-    while (n < 0 && errno == EINTR);
-    if (n != 1 || c != 'g') ::_exit(0);
-    ::sigprocmask(SIG_SETMASK, &old, nullptr);
-    ::execl(runner.c_str(), runner.c_str(), dir.c_str(), "--trial", ids.c_str(), "--quiet",
-            static_cast<char*>(nullptr));
-    std::string m = "hpo-submit: error: failed to run " + runner + ": " + ErrnoText(errno) + "\n";
-    (void)!::write(2, m.data(), m.size());
-    ::_exit(127);
-  }
-  ::close(fds[0]);
-  return {pid, fds[1]};
-}
-
-// Opens the gate (the runner runs) or closes it unopened (it exits at once and is reaped).
-void OpenGate(GatedRunner& g) {
-  (void)!::write(g.gate, "g", 1);
-  ::close(g.gate);
-}
-void CancelGate(GatedRunner& g) {
-  ::close(g.gate);
-  int status;
-  while (::waitpid(g.pid, &status, 0) < 0 && errno == EINTR) {
-  }
+// A runner is forked held at a gate before it runs (process.hpp HeldChild): its slot is
+// taken in its own name (pid and start time) first. A launcher killed meanwhile closes the
+// gate unopened, and the runner then exits without running anything.
+HeldChild SpawnRunner(const std::string& runner, const std::string& dir, TrialId id) {
+  SpawnSpec spec;
+  spec.argv = {runner, dir, "--trial", std::to_string(id), "--quiet"};
+  return HeldChild::Spawn(std::move(spec));
 }
 
 bool StillPending(const Layout& L, TrialId id) {
@@ -148,23 +106,22 @@ LocalResult RunLocal(const Campaign& campaign, int max_concurrent, const std::st
         break;
       }
       TrialId id = queue.front();
-      GatedRunner g = SpawnGated(runner, dir, id, old);
-      SlotHolder holder = SlotHolder::Of(g.pid, id);
-      bool taken = false;
-      try {
-        taken = slots.Take(*k, holder);
-      } catch (...) {
-        CancelGate(g);
-        throw;
-      }
-      if (!taken) {  // another launcher took slot k first: look again
-        CancelGate(g);
-        continue;
-      }
-      OpenGate(g);
+      HeldChild runner_child = SpawnRunner(runner, dir, id);
+      const pid_t pid = runner_child.pid();
+      SlotHolder holder = SlotHolder::Of(pid, id);
+      if (!slots.Take(*k, holder)) continue;  // another launcher took slot k first: look again
       queue.pop_front();
       launched.insert(id);
-      children[g.pid] = {*k, holder};
+      try {
+        runner_child.Release();
+      } catch (const SpawnError& e) {
+        Warning(std::string(e.what()) + "; trial " + std::to_string(id) + " not run");
+        slots.Release(*k, holder);
+        ++res.started;
+        ++res.failed;
+        continue;
+      }
+      children[pid] = {*k, holder};
       ++res.started;
     }
     int others = slots.HeldByOthers(static_cast<long>(::getpid()));

@@ -12,8 +12,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "error.hpp"
+#include "fd.hpp"
 
 extern char** environ;
 
@@ -90,57 +92,81 @@ struct SpawnFailure {
   int step;  // 0: exec, 1: chdir, 2: dup2
   int err;
 };
-}  // namespace
 
-pid_t Spawn(const SpawnSpec& spec) {
+// The argv and environment arrays execvpe takes, pointing into the spec's strings.
+struct ExecArrays {
+  std::vector<char*> args, envp;
+  explicit ExecArrays(const SpawnSpec& spec) {
+    for (const auto& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    if (spec.env) {
+      for (const auto& e : *spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+      envp.push_back(nullptr);
+    }
+  }
+};
+
+// The child's side, from fork to exec: only async-signal-safe calls. With a gate, it first
+// waits for the byte 'g' on it; any other end of the gate makes it exit 0, running nothing.
+[[noreturn]] void ExecChild(const SpawnSpec& spec, const ExecArrays& a, int report,
+                            const int gate[2]) {
+  auto fail = [&](int step) {
+    SpawnFailure f{step, errno};
+    (void)!::write(report, &f, sizeof f);
+    ::_exit(127);
+  };
+  if (gate) {
+    ::close(gate[1]);  // (else the gate never reads its end when the parent dies)
+    char c = 0;
+    ssize_t n;
+    do n = ::read(gate[0], &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1 || c != 'g') ::_exit(0);
+  }
+  if (spec.new_process_group) ::setpgid(0, 0);
+  if (spec.stdin_fd >= 0 && ::dup2(spec.stdin_fd, 0) < 0) fail(2);
+  if (spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, 1) < 0) fail(2);
+  if (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, 2) < 0) fail(2);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGPIPE}) ::sigaction(s, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (!spec.workdir.empty() && ::chdir(spec.workdir.c_str()) != 0) fail(1);
+  if (spec.env) ::execvpe(a.args[0], a.args.data(), a.envp.data());
+  else ::execvp(a.args[0], a.args.data());
+  fail(0);
+  ::_exit(127);  // (not reached: fail exits)
+}
+
+// Forks a child that (after the gate, if any: both ends of its pipe) execs spec.argv; returns
+// its pid and the read end of its report pipe, which exec closes on success.
+std::pair<pid_t, Fd> Fork(const SpawnSpec& spec, const int* gate) {
   if (spec.argv.empty()) throw Error("cannot start an empty command");
   // Everything the child needs is built before fork: between fork and exec only
   // async-signal-safe calls are made.
-  std::vector<char*> args, envp;
-  for (const auto& a : spec.argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  if (spec.env) {
-    for (const auto& e : *spec.env) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-  }
+  ExecArrays arrays(spec);
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
+  Fd read_end(report[0]), write_end(report[1]);
   pid_t pid = ::fork();
-  if (pid < 0) {
-    int err = errno;
-    ::close(report[0]);
-    ::close(report[1]);
-    throw Error("failed to fork for " + spec.argv[0] + ": " + ErrnoText(err));
-  }
+  if (pid < 0) throw Error("failed to fork for " + spec.argv[0] + ": " + ErrnoText(errno));
   if (pid == 0) {
     ::close(report[0]);
-    auto fail = [&](int step) {
-      SpawnFailure f{step, errno};
-      (void)!::write(report[1], &f, sizeof f);
-      ::_exit(127);
-    };
-    if (spec.new_process_group) ::setpgid(0, 0);
-    if (spec.stdin_fd >= 0 && ::dup2(spec.stdin_fd, 0) < 0) fail(2);
-    if (spec.stdout_fd >= 0 && ::dup2(spec.stdout_fd, 1) < 0) fail(2);
-    if (spec.stderr_fd >= 0 && ::dup2(spec.stderr_fd, 2) < 0) fail(2);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGPIPE}) ::sigaction(s, &dfl, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (!spec.workdir.empty() && ::chdir(spec.workdir.c_str()) != 0) fail(1);
-    if (spec.env) ::execvpe(args[0], args.data(), envp.data());
-    else ::execvp(args[0], args.data());
-    fail(0);
+    ExecChild(spec, arrays, report[1], gate);
   }
-  ::close(report[1]);
+  return {pid, std::move(read_end)};
+}
+
+// Waits until the child has exec'd (its report pipe closes) or reports why it could not;
+// then it is reaped and the failure thrown as a SpawnError.
+void AwaitExec(const SpawnSpec& spec, pid_t pid, Fd report) {
   SpawnFailure f{};
   ssize_t got;
-  while ((got = ::read(report[0], &f, sizeof f)) < 0 && errno == EINTR) {
+  while ((got = ::read(report.get(), &f, sizeof f)) < 0 && errno == EINTR) {
   }
-  ::close(report[0]);
-  if (got != static_cast<ssize_t>(sizeof f)) return pid;  // exec closed the pipe: started
+  if (got != static_cast<ssize_t>(sizeof f)) return;  // exec closed the pipe: started
   int status;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -149,47 +175,89 @@ pid_t Spawn(const SpawnSpec& spec) {
   if (f.step == 1) step += " " + spec.workdir;
   throw SpawnError(spec.argv[0], step, f.err);
 }
+}  // namespace
+
+pid_t Spawn(const SpawnSpec& spec) {
+  auto [pid, report] = Fork(spec, nullptr);
+  AwaitExec(spec, pid, std::move(report));
+  return pid;
+}
+
+HeldChild HeldChild::Spawn(SpawnSpec spec) {
+  int gate[2];
+  if (::pipe2(gate, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
+  Fd gate_read(gate[0]);
+  HeldChild h;
+  h.gate_.reset(gate[1]);
+  auto [pid, report] = Fork(spec, gate);
+  h.pid_ = pid;
+  h.report_ = std::move(report);
+  h.spec_ = std::move(spec);
+  return h;
+}
+
+pid_t HeldChild::Release() {
+  WriteLine(gate_.get(), "g");
+  gate_.reset();
+  pid_t pid = std::exchange(pid_, -1);
+  AwaitExec(spec_, pid, std::move(report_));
+  return pid;
+}
+
+void HeldChild::Cancel() {
+  if (pid_ < 0) return;
+  gate_.reset();
+  report_.reset();
+  int status;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+}
+
+HeldChild::~HeldChild() { Cancel(); }
+
+namespace {
+// A pipe: both ends owned.
+struct Pipe {
+  Fd read, write;
+};
+Pipe MakePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("failed to create a pipe: " + ErrnoText(errno));
+  return {Fd(fds[0]), Fd(fds[1])};
+}
+}  // namespace
 
 Captured RunCapture(const std::vector<std::string>& argv, const std::string& input,
                     double timeout_seconds) {
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
-    throw Error("failed to create a pipe: " + ErrnoText(errno));
+  Pipe in = MakePipe(), out = MakePipe(), err = MakePipe();
   SpawnSpec spec;
   spec.argv = argv;
-  spec.stdin_fd = in[0];
-  spec.stdout_fd = out[1];
-  spec.stderr_fd = err[1];
+  spec.stdin_fd = in.read.get();
+  spec.stdout_fd = out.write.get();
+  spec.stderr_fd = err.write.get();
   pid_t pid;
   try {
     pid = Spawn(spec);
   } catch (const SpawnError& e) {
-    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
     throw Error("failed to run " + argv[0] + ": " + ErrnoText(e.err()));
-  } catch (const Error&) {
-    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-    throw;
   }
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
+  // The child's ends are the child's alone: its output ends when it (and its children) exit.
+  in.read.reset();
+  out.write.reset();
+  err.write.reset();
   Captured c;
   size_t written = 0;
-  if (input.empty()) {
-    ::close(in[1]);
-    in[1] = -1;
-  } else {
-    ::fcntl(in[1], F_SETFL, O_NONBLOCK);
-  }
+  if (input.empty()) in.write.reset();
+  else ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
-  int open_fds = 2;
-  while (open_fds > 0 || in[1] >= 0) {
+  while (out.read.valid() || err.read.valid() || in.write.valid()) {
     pollfd fds[3];
     int n = 0;
-    if (out[0] >= 0) fds[n++] = {out[0], POLLIN, 0};
-    if (err[0] >= 0) fds[n++] = {err[0], POLLIN, 0};
-    if (in[1] >= 0) fds[n++] = {in[1], POLLOUT, 0};
+    if (out.read.valid()) fds[n++] = {out.read.get(), POLLIN, 0};
+    if (err.read.valid()) fds[n++] = {err.read.get(), POLLIN, 0};
+    if (in.write.valid()) fds[n++] = {in.write.get(), POLLOUT, 0};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
@@ -201,28 +269,22 @@ Captured RunCapture(const std::vector<std::string>& argv, const std::string& inp
     if (r < 0 && errno != EINTR) break;
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
-      if (fds[i].fd == in[1]) {
-        ssize_t w = ::write(in[1], input.data() + written, input.size() - written);
+      if (fds[i].fd == in.write.get()) {
+        ssize_t w = ::write(in.write.get(), input.data() + written, input.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
-        if (w < 0 || written == input.size()) {
-          ::close(in[1]);
-          in[1] = -1;
-        }
+        if (w < 0 || written == input.size()) in.write.reset();
         continue;
       }
+      Fd& from = fds[i].fd == out.read.get() ? out.read : err.read;
       char buf[65536];
-      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (fds[i].fd == out[0] ? c.out : c.err).append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        (fds[i].fd == out[0] ? out[0] : err[0]) = -1;
-        --open_fds;
-      }
+      ssize_t got = ::read(from.get(), buf, sizeof buf);
+      if (got > 0) (&from == &out.read ? c.out : c.err).append(buf, static_cast<size_t>(got));
+      else if (got == 0 || errno != EINTR) from.reset();
     }
   }
-  for (int fd : {in[1], out[0], err[0]})
-    if (fd >= 0) ::close(fd);
+  in.write.reset();  // (a child still writing after a timeout gets EPIPE, not a full pipe)
+  out.read.reset();
+  err.read.reset();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

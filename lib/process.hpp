@@ -5,9 +5,11 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "error.hpp"
+#include "fd.hpp"
 
 namespace hpo {
 
@@ -55,6 +57,33 @@ class SpawnError : public Error {
 // closes on success), and the failure is thrown as a SpawnError. Throws an Error when fork
 // fails.
 pid_t Spawn(const SpawnSpec& spec);
+
+// A child forked but held before exec until Release: the caller can register it under its
+// pid first (local_slots.hpp). Dropped (or Cancel), it exits without running anything and is
+// reaped, as it is when the holder dies before releasing it.
+class HeldChild {
+ public:
+  // Forks the child of `spec`; it waits at a gate (a pipe) before exec.
+  static HeldChild Spawn(SpawnSpec spec);
+  HeldChild(HeldChild&& o) noexcept
+      : pid_(std::exchange(o.pid_, -1)), gate_(std::move(o.gate_)), report_(std::move(o.report_)),
+        spec_(std::move(o.spec_)) {}
+  HeldChild& operator=(HeldChild&&) = delete;
+  ~HeldChild();
+
+  pid_t pid() const { return pid_; }
+  // Lets the child exec; returns its pid once the program has replaced it. Throws a
+  // SpawnError as Spawn does.
+  pid_t Release();
+  // Closes the gate unopened: the child exits 0 and is reaped.
+  void Cancel();
+
+ private:
+  HeldChild() = default;
+  pid_t pid_ = -1;
+  Fd gate_, report_;
+  SpawnSpec spec_;
+};
 
 // Result of RunCapture.
 struct Captured {

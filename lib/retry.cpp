@@ -7,12 +7,13 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "record.hpp"
 #include "tool.hpp"
 
 namespace hpo {
 
 bool CompleteInterruptedMove(const Campaign& c, TrialState folder, TrialId id, const Record& rec) {
-  auto target = ParseStateName(rec.value("state", StateName(folder)));
+  auto target = ParseStateName(rec.value(record_key::kState, StateName(folder)));
   if (!target || *target == folder) return false;
   if (*target == TrialState::kFinished) {
     if (c.Move(id, folder, TrialState::kFinished) == Outcome::kExists)
@@ -70,15 +71,9 @@ std::vector<TrialId> RetryFailed(const Campaign& c) {
     }
     // Only a record that still says failed: one that says pending was rewritten by a retry
     // that died before its rename (hpo-collect moves it on).
-    if (rec && rec->value("state", "") == StateName(TrialState::kFailed) &&
-        rec->value("attempt", 1) < max_attempts) {
+    if (rec && StateOf(*rec) == StateName(TrialState::kFailed) && AttemptOf(*rec) < max_attempts) {
       Record next = *rec;
-      next["state"] = "pending";
-      next["attempt"] = rec->value("attempt", 1) + 1;
-      next.erase("reason");
-      next.erase("stderr_tail");
-      next.erase("additional_info");
-      next.erase("runner");
+      ResetForRetry(next);
       // Rewrite in place, then one rename: a crash in between leaves a record whose state
       // says pending inside failed/, which hpo-collect moves on.
       c.Write(TrialState::kFailed, id, next);
@@ -96,8 +91,7 @@ std::size_t CountOutOfAttempts(const Campaign& c) {
   for (TrialId id : c.List(TrialState::kFailed)) {
     try {
       auto rec = c.Read(TrialState::kFailed, id);
-      if (rec && rec->value("state", "") == StateName(TrialState::kFailed) &&
-          rec->value("attempt", 1) >= max_attempts)
+      if (rec && StateOf(*rec) == StateName(TrialState::kFailed) && AttemptOf(*rec) >= max_attempts)
         ++n;
     } catch (const Error&) {
       // unreadable: RetryFailed warns about it

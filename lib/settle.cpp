@@ -14,6 +14,7 @@
 #include "file_age.hpp"
 #include "log_tail.hpp"
 #include "process.hpp"
+#include "record.hpp"
 #include "retry.hpp"
 #include "tool.hpp"
 
@@ -60,7 +61,7 @@ bool RemoveLeftover(const Campaign& c, TrialId id, const Record& rec) {
     } catch (const Error&) {
       return false;  // left for a person: the failed record itself is unreadable
     }
-    if (!failed || failed->value("attempt", 1) < rec.value("attempt", 1)) return false;
+    if (!failed || AttemptOf(*failed) < AttemptOf(rec)) return false;
   } else if (at != TrialState::kFinished) {
     return false;
   }
@@ -101,7 +102,7 @@ std::vector<std::pair<TrialId, Record>> ReadLive(const Campaign& campaign, doubl
     // giving it back). claim.hpp.
     if (SettleClaim(campaign, id, *rec, now) != ClaimVerdict::kRegistered) continue;
     if (CompleteInterruptedMove(campaign, TrialState::kRunning, id, *rec)) continue;
-    std::string job = RunnerTaskName(rec->value("runner", json::object()));
+    std::string job = RunnerTaskName(RunnerOf(*rec));
     if (!job.empty()) job_ids.push_back(job);
     live.emplace_back(id, std::move(*rec));
   }
@@ -113,11 +114,8 @@ std::vector<std::pair<TrialId, Record>> ReadLive(const Campaign& campaign, doubl
 // failed/. False when the runner published in the meantime (nothing is then changed).
 bool FailLostTrial(const Campaign& campaign, TrialId id, Record& rec, const std::string& reason,
                    double now) {
-  rec["state"] = "failed";
-  rec["reason"] = reason;
-  json info = rec.value("runner", json::object());
-  rec.erase("runner");
-  info["attempt"] = rec.value("attempt", 1);
+  json info = RunnerOf(rec);
+  info["attempt"] = AttemptOf(rec);
   // The runner's last sign of life is the best known end of the attempt (this collect may
   // run hours later); the report's timeline and tables need one.
   double age = LeaseAge(campaign, id, now);
@@ -125,18 +123,14 @@ bool FailLostTrial(const Campaign& campaign, TrialId id, Record& rec, const std:
   if (info.contains("start_time") && info["start_time"].is_number())
     last_alive = std::max(last_alive, info["start_time"].get<double>());
   info["end_time"] = last_alive;
-  rec["additional_info"] = info;
-  json entry = {{"attempt", rec.value("attempt", 1)}, {"state", "failed"}, {"reason", reason},
-                {"end_time", now}};
-  std::string tail = ReadLogTail(campaign.layout().trial_stderr(id));
-  if (tail.empty()) {
-    rec.erase("stderr_tail");
-  } else {
-    rec["stderr_tail"] = tail;
-    entry["stderr_tail"] = tail;
-  }
-  if (!rec.contains("history")) rec["history"] = json::array();
-  rec["history"].push_back(entry);
+  const fs::path stderr_log = campaign.layout().trial_stderr(id);
+  Failure failure;
+  failure.reason = reason;
+  failure.stderr_tail = ReadLogTail(stderr_log);
+  if (!failure.stderr_tail.empty()) failure.stderr_log = stderr_log.string();
+  failure.additional_info = info;
+  failure.end_time = now;
+  MarkFailed(rec, failure);
   // Re-check: the runner may have published in the meantime; never clobber that.
   if (campaign.Find(id) != TrialState::kRunning) return false;
   campaign.Write(TrialState::kRunning, id, rec);
@@ -194,7 +188,7 @@ double LeaseAge(const Campaign& c, TrialId id, double now) {
 // lease, and only when SLURM no longer knows the job or cannot be asked.
 std::string LostReason(const Campaign& c, TrialId id, const Record& rec,
                        const std::optional<std::map<std::string, JobState>>& jobs, double now) {
-  json runner = rec.value("runner", json::object());
+  json runner = RunnerOf(rec);
   std::string job = RunnerTaskName(runner);
   std::string ending;
   if (runner.contains("ending")) {

@@ -11,6 +11,7 @@
 #include <yaml-cpp/exceptions.h>
 
 #include "error.hpp"
+#include "fd.hpp"
 #include "version.hpp"
 
 namespace hpo {
@@ -21,19 +22,11 @@ bool g_quiet = false;
 
 void OnInterrupt(int) { g_interrupted = 1; }
 
-// One write(2) per line: runners of one job array share a log file, and lines written in
-// pieces interleave ("hpo-runhpo-run: error: ...").
+// One write(2) per line (fd.hpp): runners of one job array share a log file, and lines
+// written in pieces interleave ("hpo-runhpo-run: error: ...").
 void WriteLine(const std::string& line) {
   std::cerr.flush();
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(2, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  hpo::WriteLine(2, line);
 }
 }  // namespace
 

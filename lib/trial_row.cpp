@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "json_scan.hpp"
+#include "record.hpp"
 
 namespace hpo {
 namespace {
@@ -56,6 +57,8 @@ TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::st
   if (it = rec.find("reason"); it != rec.end() && it->is_string()) r.reason = it->get<std::string>();
   if (it = rec.find("stderr_tail"); it != rec.end() && it->is_string())
     r.stderr_tail = it->get<std::string>();
+  if (std::string log = StderrLogOf(rec); !log.empty() && state != TrialState::kFinished)
+    r.info.stderr_log = log;
   return r;
 }
 

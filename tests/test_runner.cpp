@@ -192,8 +192,7 @@ TEST_CASE("each way a trial can fail lands in failed with a reason naming it") {
     std::string mode, says;
   };
   const std::vector<Case> cases = {
-      {"exit3", "the trial command failed: exit code 3 (see " +
-                    L.trial_stderr(IdOf("exit3")).string() + ")"},
+      {"exit3", "the trial command failed: exit code 3"},
       {"signal", "the trial command failed: killed by SIGKILL"},
       {"noresult", "the trial wrote no result file " + L.trial_result(IdOf("noresult")).string()},
       {"invalid",
@@ -229,6 +228,9 @@ TEST_CASE("each way a trial can fail lands in failed with a reason naming it") {
     // What the trial said last on stderr travels with the reason.
     CHECK(rec.value("stderr_tail", "") == "err of " + std::to_string(id));
     CHECK(rec["history"][0].value("stderr_tail", "") == "err of " + std::to_string(id));
+    // The log's path is a field of its own, not text inside the reason.
+    CHECK(rec.value("stderr_log", "") == L.trial_stderr(id).string());
+    CHECK(reason.find(" (see ") == std::string::npos);
   }
   CHECK(c.Read(TrialState::kFailed, IdOf("exit3"))["additional_info"]["exit_code"] == 3);
   Record killed = c.Read(TrialState::kFailed, IdOf("signal"));

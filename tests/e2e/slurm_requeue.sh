@@ -2,7 +2,8 @@
 # `scontrol requeue` of a running array task on the real cluster: the runner, signalled, leaves
 # its trial in running/ marked as ending; an hpo-collect meanwhile leaves it alone (SLURM says
 # the job is pending again); the requeued task (same job id) resumes the trial and finishes
-# it, with restart_count >= 1 and "resuming" in its SLURM log. Nothing is lost, and the trial
+# it, with restart_count >= 1, "resuming" in its SLURM log and the restart in its history
+# (SLURM restarted it, not the runner). Nothing is lost, and the trial
 # never runs twice at once (each execution checks that the previous one is gone).
 source "$(dirname "$0")/lib.sh"
 need_slurm
@@ -54,6 +55,9 @@ grep -q "$n trials: $n finished, 0 running, 0 pending, 0 failed" collect.out \
 res=camp/results/trial_$victim.json
 json_get "$res" 'j["additional_info"]["restart_count"] >= 1 and j["additional_info"]["slurm_job_id"] == "'"$job"'"' \
   | grep -qx True || fail "the requeued trial was not resumed by its job: $(cat "$res")"
+# SLURM restarted the job on its own (the runner did not requeue it): the history says so.
+json_get "$res" '[h["state"] for h in j["history"]], j["history"][0]["reason"].startswith("restarted by SLURM"), j["attempt"]' \
+  | grep -qx "\['restarted'\] True 1" || fail "no history entry for SLURM's restart: $(cat "$res")"
 log=$(ls camp/slurm/e2e-requeue_"${task%_*}"_"${task#*_}".out)
 grep -q "trial $victim: resuming after a restart of job $job" "$log" || fail "no 'resuming' in $log: $(cat "$log")"
 runs=camp/trials/trial_$victim/runs.log
