@@ -24,8 +24,8 @@ int HexValue(char c) {
 }
 
 // Well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), which
-// nlohmann::json requires of every string too.
-bool ValidUtf8(std::string_view s) {
+// nlohmann::json requires of every string too. (Unused with simdjson, which checks it.)
+[[maybe_unused]] bool ValidUtf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -189,6 +189,7 @@ bool JsonScanner::AtEnd() {
   return pos_ == s_.size();
 }
 
+#ifndef HPO_JSON_SCAN_SIMDJSON  // (else json_scan_simdjson.cpp)
 std::optional<std::string_view> JsonScanner::Value() {
   bool had = saw_space_;
   SkipSpace();
@@ -313,6 +314,7 @@ bool JsonScanner::SkipValue(int depth) {
   if (c == 'n') return SkipWord("null");
   return SkipNumber();
 }
+#endif
 
 std::optional<double> JsonNumber(std::string_view v) {
   if (v.empty() || !(v[0] == '-' || IsDigit(v[0]))) return std::nullopt;

@@ -3,12 +3,19 @@
 // values (std::string_view into the input) without building a document; callers convert
 // only the few values they need. Anything it refuses is then parsed by nlohmann::json,
 // whose messages the user sees: this is a fast path, never the only path.
+// Two implementations of the scanner: the hand-written one (json_scan.cpp, the default) and
+// one on simdjson's On-Demand API (json_scan_simdjson.cpp, CMake option HPO_SIMDJSON, which
+// defines HPO_JSON_SCAN_SIMDJSON); the conversions below are shared. README, "what we
+// measured", says why the default stays hand-written.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#ifdef HPO_JSON_SCAN_SIMDJSON
+#include <vector>
+#endif
 
 namespace hpo {
 
@@ -18,6 +25,7 @@ class JsonScanner {
 
   // Skips one value (after leading white space) and returns its text; nullopt when the
   // input is not valid JSON there. Sets saw_space() when white space occurs inside it.
+  // (simdjson: the value must be all that is left; text after it gives nullopt.)
   std::optional<std::string_view> Value();
 
   // Walks the object `obj` (the text of one object value), calling
@@ -41,10 +49,20 @@ class JsonScanner {
   bool saw_space() const { return saw_space_; }
 
  private:
+#ifdef HPO_JSON_SCAN_SIMDJSON
+  // The members (raw key, value text) or elements of the whole object or array `text`,
+  // validated whole first; false for anything that is not one well-formed object or array.
+  struct Member {
+    std::string_view key, value;
+  };
+  static bool ListMembers(std::string_view text, std::vector<Member>& out, bool* saw_space);
+  static bool ListElements(std::string_view text, std::vector<std::string_view>& out);
+#else
   bool SkipValue(int depth);
   bool SkipString();
   bool SkipNumber();
   bool SkipWord(std::string_view word);
+#endif
   void SkipSpace();
 
   std::string_view s_;
@@ -75,6 +93,25 @@ void AppendJsonString(std::string& out, std::string_view s);
 void AppendJsonNumber(std::string& out, double v);
 
 // --- implementation of the template ---
+#ifdef HPO_JSON_SCAN_SIMDJSON
+template <class F>
+bool JsonScanner::Members(std::string_view obj, F&& member, bool* saw_space) {
+  std::vector<Member> list;
+  if (!ListMembers(obj, list, saw_space)) return false;
+  for (const Member& m : list)
+    if (!member(m.key, m.value)) return false;
+  return true;
+}
+
+template <class F>
+bool JsonScanner::Elements(std::string_view arr, F&& element) {
+  std::vector<std::string_view> list;
+  if (!ListElements(arr, list)) return false;
+  for (std::string_view v : list)
+    if (!element(v)) return false;
+  return true;
+}
+#else
 template <class F>
 bool JsonScanner::Members(std::string_view obj, F&& member, bool* saw_space) {
   JsonScanner sc(obj);
@@ -132,5 +169,6 @@ bool JsonScanner::Elements(std::string_view arr, F&& element) {
     if (c != ',') return false;
   }
 }
+#endif
 
 }  // namespace hpo
