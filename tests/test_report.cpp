@@ -19,11 +19,7 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
-using hpo::Record;
-using hpo::TrialState;
-using nlohmann::json;
+using namespace hpo::testing::names;
 
 // A space and a metric whose names and values need escaping everywhere they appear.
 constexpr const char* kOddConfig = R"(space:

@@ -1,11 +1,16 @@
 // Helpers shared by the tests: a scratch directory per test case (kept on failure), small
-// file helpers, and running a built tool with captured output.
+// file helpers, running a built tool with captured output, and the names the campaign tests
+// use unqualified (hpo::testing::names).
 #pragma once
 
 #include <boost/filesystem/path.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "campaign.hpp"
+#include "layout.hpp"
 
 namespace hpo::testing {
 
@@ -76,3 +81,15 @@ double ChiSquareCritical(int df, double z);
 long FailureCount();
 
 }  // namespace hpo::testing
+
+// The names the tests of campaigns use unqualified: a test file opens its anonymous namespace
+// with `using namespace hpo::testing::names;`.
+namespace hpo::testing::names {
+namespace t = hpo::testing;
+namespace fs = boost::filesystem;
+using hpo::Campaign;
+using hpo::Record;
+using hpo::TrialId;
+using hpo::TrialState;
+using nlohmann::json;
+}  // namespace hpo::testing::names
