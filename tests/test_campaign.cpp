@@ -15,14 +15,8 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
-using hpo::Campaign;
+using namespace hpo::testing::names;
 using hpo::Force;
-using hpo::Record;
-using hpo::TrialId;
-using hpo::TrialState;
-using nlohmann::json;
 
 std::string ConfigText(const std::string& seed = "1", const std::string& method = "random",
                        const std::string& space = "  lr: {loguniform: [1.0e-4, 1.0e-1]}\n",

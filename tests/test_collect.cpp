@@ -21,13 +21,7 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
-using hpo::Campaign;
-using hpo::Record;
-using hpo::TrialId;
-using hpo::TrialState;
-using nlohmann::json;
+using namespace hpo::testing::names;
 
 std::string ConfigText(const std::string& mode = "min") {
   return "space:\n"

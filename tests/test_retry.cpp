@@ -14,13 +14,7 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
-using hpo::Campaign;
-using hpo::Record;
-using hpo::TrialId;
-using hpo::TrialState;
-using nlohmann::json;
+using namespace hpo::testing::names;
 
 Campaign Make(const t::ScratchDir& dir, int max_attempts) {
   std::string text =

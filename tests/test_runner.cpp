@@ -24,12 +24,7 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
-using hpo::Record;
-using hpo::TrialId;
-using hpo::TrialState;
-using nlohmann::json;
+using namespace hpo::testing::names;
 
 // One trial script for every behaviour; the first argument picks it.
 constexpr const char* kTrialScript = R"(#!/bin/bash

@@ -21,12 +21,8 @@
 
 namespace {
 
-namespace t = hpo::testing;
-namespace fs = hpo::testing::fs;
+using namespace hpo::testing::names;
 using hpo::ArrayPlan;
-using hpo::Campaign;
-using hpo::TrialId;
-using nlohmann::json;
 using Ids = std::vector<TrialId>;
 
 constexpr const char* kConfig = R"(space:

@@ -1,6 +1,7 @@
 // Helpers shared by the tests: a scratch directory per test case (kept on failure), small
-// file helpers, running a built tool with captured output, distribution statistics, and the
-// synthetic campaign the report and status tests read.
+// file helpers, running a built tool with captured output, distribution statistics, the
+// synthetic campaign the report and status tests read, and the names the campaign tests use
+// unqualified (hpo::testing::names).
 #pragma once
 
 #include <boost/filesystem/path.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "campaign.hpp"
+#include "layout.hpp"
 #include "report_data.hpp"
 
 namespace hpo::testing {
@@ -119,3 +121,15 @@ std::string XmlProblem(const std::string& s);
 std::size_t Count(const std::string& hay, const std::string& needle);
 
 }  // namespace hpo::testing
+
+// The names the tests of campaigns use unqualified: a test file opens its anonymous namespace
+// with `using namespace hpo::testing::names;`.
+namespace hpo::testing::names {
+namespace t = hpo::testing;
+namespace fs = boost::filesystem;
+using hpo::Campaign;
+using hpo::Record;
+using hpo::TrialId;
+using hpo::TrialState;
+using nlohmann::json;
+}  // namespace hpo::testing::names

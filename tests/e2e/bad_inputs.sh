@@ -41,16 +41,8 @@ case $HPO_TRIAL_ID in
   12) echo '{"error": 0.1, "error": 0.9}' > "$r" ;;         # which one?
 esac
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/bad.sh
-hpo:
-  max_concurrent_jobs: 3
-  output_dir: camp
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/bad.sh" \
+  hpo.max_concurrent_jobs=3 hpo.output_dir=camp hpo.seed=1
 hpo-sample -n 13 | hpo-submit --no-start 2> add.log || fail "submit: $(cat add.log)"
 # Largest resident set of any process of the campaign (launcher, runners, trials), in KiB.
 maxrss=$($PY -c 'import resource, subprocess, sys

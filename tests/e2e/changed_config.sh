@@ -14,17 +14,8 @@ cat > obj.sh <<'SH'
 #!/bin/bash
 printf '{"error": %s, "acc": %s}\n' "$1" "$2" > "$HPO_RESULT"
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x} 0.5
-hpo:
-  output_dir: camp
-  seed: 1
-  metric: error
-  mode: min
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x} 0.5" \
+  hpo.output_dir=camp hpo.seed=1 hpo.metric=error hpo.mode=min
 hpo-sample -n 3 | hpo-submit --local 2> s1.err || fail "first submit: $(cat s1.err)"
 assert_eq "$(count_files camp/results)" 3 "finished trials"
 cp camp/campaign.yaml frozen.yaml

@@ -10,17 +10,9 @@
 source "$(dirname "$0")/lib.sh"
 write_objective
 n=150
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [-1.0, 1.0]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "0.15"}
-hpo:
-  max_concurrent_jobs: 4
-  output_dir: camp
-  seed: 5
-YAML
+write_config hpo.yaml space.x='{uniform: [-1.0, 1.0]}' \
+  trial.command="bash $SCRATCH/objective.sh {x}" trial.env='{SLEEP: "0.15"}' \
+  hpo.max_concurrent_jobs=4 hpo.output_dir=camp hpo.seed=5
 hpo-sample -n $n | hpo-submit --no-start 2> add.log || fail "submit: $(cat add.log)"
 
 # The watcher: reads the outputs and results at random moments until stop.flag appears.
@@ -116,17 +108,8 @@ assert_eq "$(($(wc -l < camp/results.csv) - 1))" $n "rows of results.csv"
 
 # Eight `hpo-submit --retry-failed` at once on the same failed trials: each trial is moved back
 # to pending once, as attempt 2 (a retry must not retry another retry's rewrite again).
-cat > r.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: "false"
-hpo:
-  max_concurrent_jobs: 4
-  max_attempts: 1
-  output_dir: campr
-  seed: 5
-YAML
+write_config r.yaml space.x='{uniform: [0, 1]}' trial.command='"false"' hpo.max_concurrent_jobs=4 \
+  hpo.max_attempts=1 hpo.output_dir=campr hpo.seed=5
 m=60
 rc=0; hpo-sample -c r.yaml -n $m | hpo-submit -c r.yaml --local 2> r.log || rc=$?
 assert_eq "$rc" 1 "exit status of a campaign whose every trial failed ($(tail -3 r.log))"

@@ -5,16 +5,9 @@
 # values and checkpoints live in the trial folder; NaN is refused by the helper and the
 # trial recorded as failed; SIGUSR2 reaches the trial, which checkpoints and exits 75.
 source "$(dirname "$0")/lib.sh"
-cat > hpo.yaml <<YAML
-space:
-  lr: {loguniform: [1.0e-3, 1.0e-1]}
-  mode: [ok]
-trial:
-  command: /usr/bin/python3 $HPO_SOURCE_DIR/tests/python/contract_trial.py --lr {lr} {config_file}
-hpo:
-  output_dir: camp
-  seed: 4
-YAML
+write_config hpo.yaml space.lr='{loguniform: [1.0e-3, 1.0e-1]}' space.mode='[ok]' \
+  trial.command="/usr/bin/python3 $HPO_SOURCE_DIR/tests/python/contract_trial.py --lr {lr} {config_file}" \
+  hpo.output_dir=camp hpo.seed=4
 hpo-sample -n 2 | hpo-submit --local 2> submit.log
 assert_eq "$(count_files camp/results)" 2 "finished ($(cat submit.log; cat camp/failed/* 2>/dev/null))"
 seen=camp/trials/trial_1/seen.json

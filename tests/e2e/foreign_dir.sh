@@ -18,15 +18,8 @@ mkdir -p tmp results
 echo x > tmp/notes.txt
 touch -d '3 days ago' tmp/notes.txt
 echo '{"my":1}' > results/trial_0.json
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-hpo:
-  output_dir: .
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  hpo.output_dir=. hpo.seed=1
 snapshot() { find . -printf '%p %y %s %T@\n' | sort; }
 snapshot > ../before.txt
 rc=0; hpo-sample -n 2 | hpo-submit --local 2> ../submit.err || rc=$?

@@ -66,15 +66,8 @@ only_enospc_errors() {
 
 # --- the disk fills while trials are recorded --------------------------------------------
 mount_small camp_a
-cat > a.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: "true"
-hpo:
-  output_dir: camp_a
-  seed: 1
-YAML
+write_config a.yaml space.x='{uniform: [0, 1]}' trial.command='"true"' hpo.output_dir=camp_a \
+  hpo.seed=1
 rc=0; hpo-sample -c a.yaml -n 3000 | hpo-submit -c a.yaml --no-start 2> a.err || rc=$?
 assert_eq "$rc" 1 "hpo-submit exit status on a full disk"
 only_enospc_errors a.err camp_a
@@ -107,17 +100,8 @@ sleep 0.5
 printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
 mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 SH
-cat > b.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-hpo:
-  max_concurrent_jobs: 3
-  max_attempts: 5
-  output_dir: camp_b
-  seed: 2
-YAML
+write_config b.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" \
+  hpo.max_concurrent_jobs=3 hpo.max_attempts=5 hpo.output_dir=camp_b hpo.seed=2
 n=15  # each trial also keeps ~4 pages of work folder: 600 KiB holds ~25
 hpo-sample -c b.yaml -n $n | hpo-submit -c b.yaml --no-start 2> b0.err || fail "submit: $(cat b0.err)"
 hpo-submit -c b.yaml --local 2> b.log &

@@ -2,7 +2,9 @@
 # The installed tree: `cmake --install` into a prefix that is not the build folder, and the
 # CPack .tar.gz and .deb unpacked into scratch roots; from each, the tools find their
 # templates and the Python helper relative to their own location, --version agrees
-# everywhere, and a small campaign of the MLP example runs through hpo_trial.
+# everywhere (hpo-campaign too), and a small campaign of the MLP example runs through
+# hpo_trial. The README's installed hpo-campaign commands with --local run as written from
+# a project folder with the prefix's tools.
 source "$(dirname "$0")/lib.sh"
 build="$(cd "$HPO_TOOLS_DIR/.." && pwd)"
 cmake --install "$build" --prefix "$SCRATCH/prefix" > install.log 2>&1 || fail "install: $(tail install.log)"
@@ -20,18 +22,28 @@ for root in "${roots[@]}"; do
     [ -e "$root/$f" ] || fail "$root lacks $f"
   done
   for t in "$root"/bin/hpo-*; do
-    [ "$(basename "$t")" = hpo-campaign ] && continue
     assert_eq "$("$t" --version)" "$(basename "$t") $version" "version of $t"
     "$t" --help | grep -q "^examples:" || fail "$t --help has no examples"
   done
 done
+# The README's installed commands with --local, as written, in a project folder, with only
+# the prefix's tools on PATH: hpo-campaign finds the example in <prefix>/share/hpo/examples.
+mkdir project
+while read -r line; do
+  note "README: $line"
+  (cd project && PATH="$SCRATCH/prefix/bin:/usr/bin:/bin" bash -c "$line") > readme.out 2> readme.err \
+    || fail "$line: $(cat readme.err)"
+done < <(readme_campaign_commands installed local)
+assert_eq "$(count_files project/hpo_results/mlp_example/results)" 4 "trials of the README's command ($(cat readme.err))"
+json_get project/hpo_results/mlp_example/campaign.json 'j["config_dir"]' | grep -qx "$SCRATCH/prefix/share/hpo/examples/mlp" \
+  || fail "the campaign was not made from the installed example: $(cat project/hpo_results/mlp_example/campaign.json)"
+
 # A campaign from the .deb root, away from the source and build trees: the MLP example,
 # shortened, through the helper that hpo-run puts on PYTHONPATH.
 root="$SCRATCH/deb/usr"
 mkdir run && cd run
-cp -r "$root/share/hpo/examples/mlp" mlp
-sed -e "s|examples/mlp/train.py|mlp/train.py|" -e "s|max_epochs: \[20, 50\]|max_epochs: [3]|" \
-    -e "s|output_dir: .*|output_dir: camp|" mlp/hpo.yaml > hpo.yaml
+sed -e "s|{config_dir}|$root/share/hpo/examples/mlp|" -e "s|max_epochs: \[20, 50\]|max_epochs: [3]|" \
+    -e "s|output_dir: .*|output_dir: camp|" "$root/share/hpo/examples/mlp/hpo.yaml" > hpo.yaml
 PATH="$root/bin:/usr/bin:/bin" hpo-sample -n 3 | PATH="$root/bin:/usr/bin:/bin" hpo-submit --local 2> submit.log
 assert_eq "$(count_files camp/results)" 3 "trials finished from the installed tree ($(cat submit.log; cat camp/failed/* 2>/dev/null))"
 grep -rq "share/hpo/python" camp/trials/trial_0/stderr.log camp/results/trial_0.json 2>/dev/null || true

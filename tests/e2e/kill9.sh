@@ -10,17 +10,9 @@ sleep "$1"
 echo '{"error": 0.5}' > "$HPO_RESULT.tmp" && mv "$HPO_RESULT.tmp" "$HPO_RESULT"
 SH
 chmod +x slow.sh
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/slow.sh 2
-  env: {COUNT_FILE: "$SCRATCH/runs.txt"}
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: camp
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/slow.sh 2" \
+  trial.env="{COUNT_FILE: \"$SCRATCH/runs.txt\"}" hpo.max_concurrent_jobs=2 hpo.output_dir=camp \
+  hpo.seed=1
 hpo-sample -n 6 | hpo-submit --local 2> submit.log &
 launcher=$!
 wait_until 20 at_least camp/results 2 || fail "no trial finished"

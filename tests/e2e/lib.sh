@@ -63,22 +63,88 @@ slurm_idle() {
   [ -z "$(squeue -h -j "$ids" -t PENDING,RUNNING,CONFIGURING,COMPLETING,REQUEUED,SUSPENDED 2>/dev/null)" ]
 }
 
-# max_overlap CAMPAIGN: most trials running at once, from recorded start/end times.
-max_overlap() {
-  $PY - "$1" <<'PYEOF'
-import json, glob, sys
+# peak_of_events < LINES: most intervals open at once, from lines "start TIME ..." and
+# "end TIME ..." in any order (an end and a start at the same time do not overlap).
+peak_of_events() {
+  $PY -c '
+import sys
 ev = []
-for f in glob.glob(sys.argv[1] + "/results/*.json") + glob.glob(sys.argv[1] + "/failed/*.json"):
-    a = json.load(open(f)).get("additional_info", {})
-    if "start_time" in a and "end_time" in a:
-        ev += [(a["start_time"], 1), (a["end_time"], -1)]
+for line in sys.stdin:
+    kind, t = line.split()[:2]
+    ev.append((float(t), 1 if kind == "start" else -1))
 ev.sort(key=lambda e: (e[0], e[1]))
 c = m = 0
 for _, d in ev:
     c += d
     m = max(m, c)
-print(m)
+print(m)'
+}
+
+# max_overlap CAMPAIGN: most trials running at once, from recorded start/end times.
+max_overlap() {
+  $PY - "$1" <<'PYEOF' | peak_of_events
+import json, glob, sys
+for f in glob.glob(sys.argv[1] + "/results/*.json") + glob.glob(sys.argv[1] + "/failed/*.json"):
+    a = json.load(open(f)).get("additional_info", {})
+    if "start_time" in a and "end_time" in a:
+        print("start %r\nend %r" % (a["start_time"], a["end_time"]))
 PYEOF
+}
+
+# write_config FILE SECTION.KEY=VALUE...: a campaign config, e.g.
+#   write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" hpo.seed=1
+# Each VALUE is YAML as written (flow style; lines after a first line of `|` are the block,
+# indented here); sections come in the order first named, keys in the order given.
+write_config() {
+  local file=$1 sections=() arg section value
+  shift
+  for arg in "$@"; do
+    section=${arg%%.*}
+    [[ " ${sections[*]} " == *" $section "* ]] || sections+=("$section")
+  done
+  for section in "${sections[@]}"; do
+    echo "$section:"
+    for arg in "$@"; do
+      [ "${arg%%.*}" = "$section" ] || continue
+      arg=${arg#*.} value=${arg#*=}
+      printf '  %s: %s\n' "${arg%%=*}" "${value//$'\n'/$'\n'    }"
+    done
+  done > "$file"
+}
+
+# need_python MODULE...: /usr/bin/python3 can import them; else skip (fail under CI=true).
+need_python() {
+  $PY -c "import $(IFS=,; echo "$*")" 2>/dev/null && return
+  [ "${CI:-false}" = true ] && fail "python3 modules missing: one of $*"
+  skip "Debian's python3 lacks one of: $*"
+}
+
+# readme_campaign_commands WHERE BACKEND: the campaign commands the README shows (the sh block
+# after its "campaign-commands" marker), comments removed, one a line: WHERE `installed`
+# (hpo-campaign ...) or `clone` (... share/slurm/submit_hpo_campaign.sh ...), BACKEND `local`
+# (--local) or `slurm`. Fails when there is none: a README that drops them breaks the test.
+readme_campaign_commands() {
+  local lines
+  lines=$(awk '/<!-- campaign-commands/ { m = 1; next } m && /^```sh/ { b = 1; next }
+               b && /^```/ { exit } b' "$HPO_SOURCE_DIR/README.md" | sed -e 's/[[:space:]]*#.*//' -e '/^$/d')
+  case "$1" in
+    installed) lines=$(grep '^hpo-campaign ' <<<"$lines" || true) ;;
+    clone) lines=$(grep ' share/slurm/submit_hpo_campaign\.sh ' <<<"$lines" || true) ;;
+  esac
+  case "$2" in
+    local) lines=$(grep -e ' --local' <<<"$lines" || true) ;;
+    slurm) lines=$(grep -v -e ' --local' <<<"$lines" || true) ;;
+  esac
+  [ -n "$lines" ] || fail "README.md shows no $1 $2 campaign command (block after <!-- campaign-commands -->)"
+  echo "$lines"
+}
+
+# make_clone DIR: stands for a built clone of the repository (the tests never write into the
+# source tree): share/ and examples/ copied, build/ a link to the build folder of the tools.
+make_clone() {
+  mkdir -p "$1"
+  cp -r "$HPO_SOURCE_DIR/share" "$HPO_SOURCE_DIR/examples" "$1/"
+  ln -s "$(cd "$HPO_TOOLS_DIR/.." && pwd)" "$1/build"
 }
 
 # json_get FILE EXPR: evaluates a python expression on the parsed JSON as `j`.

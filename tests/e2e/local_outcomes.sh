@@ -16,16 +16,8 @@ sleep 1
 exec "$HPO_TOOLS_DIR/hpo-run" "\$@"
 SH
 chmod +x bin/hpo-run
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: race
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  hpo.max_concurrent_jobs=2 hpo.output_dir=race hpo.seed=1
 bin/hpo-sample -n 1 | bin/hpo-submit --no-start 2>/dev/null
 bin/hpo-submit --local 2> l1.log & p1=$!
 bin/hpo-submit --local 2> l2.log & p2=$!
@@ -40,16 +32,8 @@ grep -q "1 ran nothing (trial claimed by another runner or already done)" summar
   || fail "no launcher says its runner ran nothing: $(cat summaries.txt)"
 
 # --- every trial failed: exit 1, and the summary says so -----------------------------------
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash -c 'exit 3'
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: allfail
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash -c 'exit 3'" \
+  hpo.max_concurrent_jobs=2 hpo.output_dir=allfail hpo.seed=1
 rc=0; hpo-sample -n 3 | hpo-submit --local 2> allfail.log || rc=$?
 assert_eq "$rc" 1 "exit status when every trial failed ($(cat allfail.log))"
 grep -q "local: 3 runner(s) started: 0 finished, 3 failed" allfail.log || fail "summary: $(cat allfail.log)"
@@ -65,16 +49,8 @@ cat > half.sh <<'SH'
 [ $((HPO_TRIAL_ID % 2)) -eq 0 ] || exit 3
 echo '{"error": 0.5}' > "$HPO_RESULT"
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/half.sh
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: half
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/half.sh" \
+  hpo.max_concurrent_jobs=2 hpo.output_dir=half hpo.seed=1
 hpo-sample -n 4 | hpo-submit --local 2> half.log || fail "some failed trials made the launcher fail: $(cat half.log)"
 grep -q "local: 4 runner(s) started: 2 finished, 2 failed" half.log || fail "summary: $(cat half.log)"
 grep -q "hpo-submit: warning: 2 trial(s) failed" half.log || fail "no warning about the failures: $(cat half.log)"

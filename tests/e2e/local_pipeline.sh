@@ -4,19 +4,9 @@
 # twice, --start extends the campaign, and the summaries match the folders.
 source "$(dirname "$0")/lib.sh"
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [-1.0, 1.0]}
-  k: [1, 2, 3]
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "0.2"}
-hpo:
-  n_trials: 24
-  max_concurrent_jobs: 3
-  output_dir: camp
-  seed: 5
-YAML
+write_config hpo.yaml space.x='{uniform: [-1.0, 1.0]}' space.k='[1, 2, 3]' \
+  trial.command="bash $SCRATCH/objective.sh {x}" trial.env='{SLEEP: "0.2"}' hpo.n_trials=24 \
+  hpo.max_concurrent_jobs=3 hpo.output_dir=camp hpo.seed=5
 hpo-sample | hpo-submit --local 2> submit.log
 assert_eq "$(count_files camp/results)" 24 "finished trials"
 assert_eq "$(count_files camp/pending)$(count_files camp/running)$(count_files camp/failed)" 000 "other states"

@@ -13,52 +13,28 @@ echo "end $(date +%s.%N) $HPO_TRIAL_ID" >> "$TIMES"
 echo '{"error": 0.5}' > "$HPO_RESULT.tmp" && mv "$HPO_RESULT.tmp" "$HPO_RESULT"
 SH
 chmod +x timed.sh
-write_config() {  # write_config DIR SLEEP [MAX]
-  cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/timed.sh $2
-  env: {TIMES: "$SCRATCH/$1.times"}
-hpo:
-  max_concurrent_jobs: ${3:-2}
-  output_dir: $1
-  seed: 1
-YAML
-}
-# peak FILE: most trials between their own start and end lines at once.
-peak() {
-  $PY - "$1" <<'PYEOF'
-import sys
-ev = []
-for line in open(sys.argv[1]):
-    kind, t, _ = line.split()
-    ev.append((float(t), 1 if kind == "start" else -1))
-ev.sort(key=lambda e: (e[0], e[1]))
-c = m = 0
-for _, d in ev:
-    c += d
-    m = max(m, c)
-print(m)
-PYEOF
+timed_config() {  # timed_config DIR SLEEP [MAX]
+  write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/timed.sh $2" \
+    trial.env="{TIMES: \"$SCRATCH/$1.times\"}" hpo.max_concurrent_jobs="${3:-2}" \
+    hpo.output_dir="$1" hpo.seed=1
 }
 
 # --- three launchers, one campaign, max_concurrent_jobs 2 ---------------------------------
-write_config camp 0.4
+timed_config camp 0.4
 hpo-sample -n 12 | hpo-submit --no-start 2>/dev/null
 pids=()
 for i in 1 2 3; do hpo-submit --local 2> "launcher$i.log" & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p" || fail "a launcher failed: $(cat launcher*.log)"; done
 assert_eq "$(count_files camp/results)" 12 "finished trials"
 assert_eq "$(grep -c '^start' camp.times)" 12 "trial executions (none twice)"
-p=$(peak camp.times)
+p=$(peak_of_events < camp.times)
 [ "$p" -le 2 ] || fail "$p trials ran at once across three launchers (max_concurrent_jobs: 2)"
 [ "$p" -eq 2 ] || fail "the launchers never used both slots (peak $p)"
 [ -z "$(ls camp/slots)" ] || fail "slots left taken after every launcher ended: $(ls camp/slots)"
 note "three launchers: peak $p"
 
 # --- kill -9 of a launcher and its runner: the dead holder's slot is reclaimed -------------
-write_config camp2 30 1
+timed_config camp2 30 1
 hpo-sample -n 3 | hpo-submit --local 2> victim.log &
 launcher=$!
 wait_until 10 at_least camp2/running 1 2>/dev/null || fail "nothing started"
@@ -75,7 +51,7 @@ kill -9 -- -"$trial_group"
 wait_until 5 bash -c "! grep -qs '^State:.*[RS]' /proc/$rpid/status" || fail "runner $rpid did not die"
 [ -L "$slot" ] || fail "the dead holder's slot vanished by itself"
 # A new launcher with the same single slot must reclaim it and run the two pending trials.
-write_config camp2 0.1 1
+timed_config camp2 0.1 1
 start=$(date +%s)
 # --force: the trial is shortened, which changes the frozen trial.command.
 hpo-submit --local --force 2> relaunch.log || fail "relaunch failed: $(cat relaunch.log)"
@@ -84,7 +60,7 @@ assert_eq "$(count_files camp2/results)" 2 "trials run after reclaiming the dead
 [ -z "$(ls camp2/slots)" ] || fail "slots left taken: $(ls camp2/slots)"
 
 # --- SIGTERM of a launcher gives its slots back --------------------------------------------
-write_config camp3 30
+timed_config camp3 30
 hpo-sample -n 3 | hpo-submit --local 2> term.log &
 launcher=$!
 wait_until 10 bash -c "[ \$(ls camp3/slots 2>/dev/null | wc -l) -eq 2 ]" || fail "two slots never taken: $(ls camp3/slots)"
@@ -96,7 +72,7 @@ assert_eq "$rc" 130 "exit status of a launcher stopped by SIGTERM"
 assert_eq "$(count_files camp3/pending)" 3 "trials back in pending after SIGTERM"
 
 # --- a slot of another host is never reclaimed: with no other slot, the launcher says so ----
-write_config camp4 0.1 1
+timed_config camp4 0.1 1
 hpo-sample -n 1 | hpo-submit --no-start 2>/dev/null
 mkdir -p camp4/slots
 ln -s "elsewhere-$(hostname) 4242 1 4240 0" camp4/slots/slot_0

@@ -10,17 +10,8 @@ if [ "$HPO_TRIAL_ID" = 0 ]; then echo "always broken" >&2; exit 3; fi
 if [ "$HPO_ATTEMPT" = 1 ]; then echo "flaky on first attempt" >&2; exit 1; fi
 echo "{\"error\": $HPO_ATTEMPT}" > "$HPO_RESULT"
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/flaky.sh
-hpo:
-  max_attempts: 3
-  max_concurrent_jobs: 2
-  output_dir: camp
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/flaky.sh" \
+  hpo.max_attempts=3 hpo.max_concurrent_jobs=2 hpo.output_dir=camp hpo.seed=1
 hpo-sample -n 4 | hpo-submit --local 2> submit.log
 assert_eq "$(count_files camp/results)" 3 "finished after retries ($(cat submit.log))"
 assert_eq "$(count_files camp/failed)" 1 "failed for good"

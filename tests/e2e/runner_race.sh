@@ -10,16 +10,8 @@ sleep 0.2
 echo '{"error": 1.0}' > "$HPO_RESULT"
 SH
 chmod +x count.sh
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/count.sh
-  env: {COUNT_FILE: "$SCRATCH/runs.txt"}
-hpo:
-  output_dir: camp
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/count.sh" \
+  trial.env="{COUNT_FILE: \"$SCRATCH/runs.txt\"}" hpo.output_dir=camp hpo.seed=1
 n=20
 hpo-sample -n $n | hpo-submit --no-start 2>/dev/null
 assert_eq "$(count_files camp/pending)" $n "pending after --no-start"

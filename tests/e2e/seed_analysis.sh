@@ -2,15 +2,12 @@
 # The seed's MLP example (scikit-learn on digits) through the local backend, then the seed
 # README's analysis snippet (pandas + matplotlib, Agg) unchanged on our output.
 source "$(dirname "$0")/lib.sh"
-$PY -c "import sklearn, pandas, matplotlib" 2>/dev/null || {
-  [ "${CI:-false}" = true ] && fail "python3-sklearn/pandas/matplotlib missing"
-  skip "Debian's scikit-learn, pandas or matplotlib missing for /usr/bin/python3"
-}
+need_python sklearn pandas matplotlib
+# A shortened copy: its {config_dir} would be here, so it names the example's folder.
 sed -e "s|output_dir: .*|output_dir: $SCRATCH/camp|" -e "s|max_epochs: \[20, 50\]|max_epochs: [5, 10]|" \
-  "$HPO_SOURCE_DIR/examples/mlp/hpo.yaml" > hpo.yaml
+  -e "s|{config_dir}|$HPO_SOURCE_DIR/examples/mlp|" "$HPO_SOURCE_DIR/examples/mlp/hpo.yaml" > hpo.yaml
 grep -q "max_epochs: \[5, 10\]" hpo.yaml || fail "could not shorten the example"
-# The example's command is relative to the repository root: run from there.
-(cd "$HPO_SOURCE_DIR" && hpo-sample -c "$SCRATCH/hpo.yaml" -n 6 | hpo-submit -c "$SCRATCH/hpo.yaml" --local 2>"$SCRATCH/submit.log")
+hpo-sample -n 6 | hpo-submit --local 2> submit.log
 assert_eq "$(count_files camp/results)" 6 "finished MLP trials ($(cat submit.log; cat camp/failed/* 2>/dev/null))"
 hpo-collect camp >/dev/null
 $PY "$HPO_SOURCE_DIR/examples/analysis/seed_analysis.py" camp plots/errors.png > analysis.out 2>&1 \

@@ -6,14 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 command -v squeue >/dev/null && command -v sbatch >/dev/null || skip "no SLURM client tools"
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-hpo:
-  output_dir: camp
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  hpo.output_dir=camp
 hpo-sample -n 2 | hpo-submit --no-start 2> add.log || fail "add: $(cat add.log)"
 # Trial 0 looks running under SLURM elsewhere, so hpo-collect asks squeue about it.
 $PY - <<'PYEOF'

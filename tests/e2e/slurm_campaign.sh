@@ -7,22 +7,10 @@ source "$(dirname "$0")/lib.sh"
 need_slurm
 write_objective
 max_array=$(scontrol show config | awk '/^MaxArraySize/ {print $3}')
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [-1.0, 1.0]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "1"}
-slurm:
-  partition: main
-  time: "00:05:00"
-  job_name: e2e-campaign
-hpo:
-  n_trials: 40
-  max_concurrent_jobs: 4
-  output_dir: camp
-  seed: 11
-YAML
+write_config hpo.yaml space.x='{uniform: [-1.0, 1.0]}' \
+  trial.command="bash $SCRATCH/objective.sh {x}" trial.env='{SLEEP: "1"}' slurm.partition=main \
+  slurm.time='"00:05:00"' slurm.job_name=e2e-campaign hpo.n_trials=40 hpo.max_concurrent_jobs=4 \
+  hpo.output_dir=camp hpo.seed=11
 hpo-sample | hpo-submit --array > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 arrays=$(wc -l < jobs.txt)
 collect_job=$(sed -n 's/^submitted hpo-collect job \([0-9]*\).*/\1/p' submit.log)

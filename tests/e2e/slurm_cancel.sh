@@ -6,21 +6,9 @@
 source "$(dirname "$0")/lib.sh"
 need_slurm
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "60"}
-slurm:
-  partition: main
-  time: "00:05:00"
-hpo:
-  max_concurrent_jobs: 2
-  max_attempts: 3
-  output_dir: camp
-  seed: 8
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  trial.env='{SLEEP: "60"}' slurm.partition=main slurm.time='"00:05:00"' hpo.max_concurrent_jobs=2 \
+  hpo.max_attempts=3 hpo.output_dir=camp hpo.seed=8
 hpo-sample -n 4 | hpo-submit --array > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 grep -q "submitted hpo-collect job" submit.log || fail "no chained collect: $(cat submit.log)"
 two_running() { [ "$(grep -l '"slurm_job_id"' camp/running/*.json 2>/dev/null | wc -l)" -eq 2 ]; }

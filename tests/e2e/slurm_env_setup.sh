@@ -10,24 +10,16 @@ echo ran >> "$HPO_TRIAL_DIR/ran"
 printf '{"error": %s, "foo": "%s"}\n' "$1" "${FOO:-}" > "$HPO_RESULT.tmp.$$"
 mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-slurm:
-  partition: main
-  time: "00:05:00"
-  job_name: e2e-envsetup
-  env_setup: |
-    echo "setting up task \$SLURM_ARRAY_TASK_ID"
-    [ "\$SLURM_ARRAY_TASK_ID" != 1 ] || { echo "Lmod: no-such-module/1.0 not found" >&2; false; }
-    export FOO=from-env-setup
-hpo:
-  max_concurrent_jobs: 3
-  output_dir: camp
-  seed: 6
-YAML
+env_setup=$(cat <<'SH'
+echo "setting up task $SLURM_ARRAY_TASK_ID"
+[ "$SLURM_ARRAY_TASK_ID" != 1 ] || { echo "Lmod: no-such-module/1.0 not found" >&2; false; }
+export FOO=from-env-setup
+SH
+)
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" \
+  slurm.partition=main slurm.time='"00:05:00"' slurm.job_name=e2e-envsetup slurm.env_setup="|
+$env_setup" \
+  hpo.max_concurrent_jobs=3 hpo.output_dir=camp hpo.seed=6
 hpo-sample -n 3 | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 wait_until 90 slurm_idle $(cat jobs.txt) || fail "jobs did not finish: $(squeue -r)"
 hpo-collect camp > collect.out 2> collect.err || fail "collect: $(cat collect.err)"

@@ -5,21 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 need_slurm
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "3"}
-slurm:
-  partition: main
-  time: "00:05:00"
-  job_name: e2e-extend
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: camp
-  seed: 7
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  trial.env='{SLEEP: "3"}' slurm.partition=main slurm.time='"00:05:00"' slurm.job_name=e2e-extend \
+  hpo.max_concurrent_jobs=2 hpo.output_dir=camp hpo.seed=7
 hpo-sample -n 6 | hpo-submit --array --no-collect > jobs1.txt 2> submit1.log || fail "submit: $(cat submit1.log)"
 wait_until 60 at_least camp/running 1 || fail "nothing started: $(squeue -r)"
 hpo-sample --start 6 -n 4 | hpo-submit --array --no-collect > jobs2.txt 2> submit2.log || fail "extend: $(cat submit2.log)"

@@ -30,22 +30,10 @@ cleanup() {
 trap cleanup EXIT
 
 write_overlap_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-  env: {SLEEP: "12"}
-slurm:
-  partition: main
-  time: "00:05:00"
-  job_name: e2e-nodedown
-hpo:
-  max_concurrent_jobs: 4
-  max_attempts: 3
-  output_dir: camp
-  seed: 6
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" \
+  trial.env='{SLEEP: "12"}' slurm.partition=main slurm.time='"00:05:00"' \
+  slurm.job_name=e2e-nodedown hpo.max_concurrent_jobs=4 hpo.max_attempts=3 hpo.output_dir=camp \
+  hpo.seed=6
 # The cluster may be shared (tests of others, demos): never take the node down under a job
 # that is not ours.
 foreign() { squeue -h -t RUNNING,COMPLETING,CONFIGURING -o "%i %j" | grep -v " e2e-nodedown" || true; }

@@ -8,21 +8,9 @@
 source "$(dirname "$0")/lib.sh"
 need_slurm
 write_overlap_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-  env: {SLEEP: "15"}
-slurm:
-  partition: main
-  time: "00:05:00"
-  job_name: e2e-requeue
-hpo:
-  max_concurrent_jobs: 3
-  output_dir: camp
-  seed: 4
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" \
+  trial.env='{SLEEP: "15"}' slurm.partition=main slurm.time='"00:05:00"' \
+  slurm.job_name=e2e-requeue hpo.max_concurrent_jobs=3 hpo.output_dir=camp hpo.seed=4
 n=3
 hpo-sample -n $n | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 started() { grep -l '"slurm_job_id"' camp/running/*.json >/dev/null 2>&1 && grep -qs '^start' camp/trials/trial_*/runs.log; }

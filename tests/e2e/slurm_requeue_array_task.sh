@@ -20,22 +20,9 @@ printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
 mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 echo "end $$" >> "$runs"
 SH
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/obj.sh {x}
-slurm:
-  partition: main
-  time: "00:05:00"
-  signal_grace: 10
-  job_name: e2e-reqtask
-hpo:
-  max_concurrent_jobs: 3
-  max_attempts: 3
-  output_dir: camp
-  seed: 5
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/obj.sh {x}" \
+  slurm.partition=main slurm.time='"00:05:00"' slurm.signal_grace=10 slurm.job_name=e2e-reqtask \
+  hpo.max_concurrent_jobs=3 hpo.max_attempts=3 hpo.output_dir=camp hpo.seed=5
 hpo-sample -n 5 | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 A=$(head -1 jobs.txt)
 # Task 3 waits behind the throttle: hold it, so that it is still pending when task 4 (the

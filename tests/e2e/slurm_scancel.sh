@@ -3,20 +3,9 @@
 source "$(dirname "$0")/lib.sh"
 need_slurm
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [-1.0, 1.0]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-  env: {SLEEP: "8"}
-slurm:
-  partition: main
-  time: "00:05:00"
-hpo:
-  max_concurrent_jobs: 3
-  output_dir: camp
-  seed: 12
-YAML
+write_config hpo.yaml space.x='{uniform: [-1.0, 1.0]}' \
+  trial.command="bash $SCRATCH/objective.sh {x}" trial.env='{SLEEP: "8"}' slurm.partition=main \
+  slurm.time='"00:05:00"' hpo.max_concurrent_jobs=3 hpo.output_dir=camp hpo.seed=12
 hpo-sample -n 6 | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 has_job() { grep -l '"slurm_job_id"' camp/running/*.json >/dev/null 2>&1; }
 wait_until 60 has_job || fail "no trial started under SLURM"

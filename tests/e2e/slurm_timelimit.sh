@@ -7,25 +7,12 @@
 source "$(dirname "$0")/lib.sh"
 need_slurm
 $PY -c "import sklearn" 2>/dev/null || fail "python3-sklearn missing"
-cat > hpo.yaml <<YAML
-space:
-  hidden_sizes: [[32, 16]]
-  batch_size: [64]
-  lr: {loguniform: [1.0e-3, 1.0e-2]}
-  weight_decay: {loguniform: [1.0e-5, 1.0e-3]}
-  max_epochs: [30]
-trial:
-  command: /usr/bin/python3 $HPO_SOURCE_DIR/examples/mlp/train.py --config {config_file}
-  env: {HPO_EXAMPLE_SLEEP_PER_EPOCH: "1"}
-slurm:
-  partition: main
-  time: "00:01:00"
-  signal_grace: 45
-hpo:
-  max_attempts: 8
-  output_dir: camp
-  seed: 2
-YAML
+write_config hpo.yaml space.hidden_sizes='[[32, 16]]' space.batch_size='[64]' \
+  space.lr='{loguniform: [1.0e-3, 1.0e-2]}' space.weight_decay='{loguniform: [1.0e-5, 1.0e-3]}' \
+  space.max_epochs='[30]' \
+  trial.command="/usr/bin/python3 $HPO_SOURCE_DIR/examples/mlp/train.py --config {config_file}" \
+  trial.env='{HPO_EXAMPLE_SLEEP_PER_EPOCH: "1"}' slurm.partition=main slurm.time='"00:01:00"' \
+  slurm.signal_grace=45 hpo.max_attempts=8 hpo.output_dir=camp hpo.seed=2
 hpo-sample -n 1 | hpo-submit --array --no-collect > jobs.txt 2> submit.log || fail "submit: $(cat submit.log)"
 done_or_failed() { at_least camp/results 1 || at_least camp/failed 1; }
 wait_until 420 done_or_failed || fail "trial neither finished nor failed: $(ls camp/*; squeue)"

@@ -6,16 +6,8 @@
 # The grace (60 s) is shortened with HPO_CLAIM_GRACE; the age is the file's real ctime.
 source "$(dirname "$0")/lib.sh"
 write_objective
-cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: bash $SCRATCH/objective.sh {x}
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: camp
-  seed: 1
-YAML
+write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="bash $SCRATCH/objective.sh {x}" \
+  hpo.max_concurrent_jobs=2 hpo.output_dir=camp hpo.seed=1
 # strand ID: what a runner killed right after its claim leaves behind.
 strand() { mv "camp/pending/trial_$1.json" camp/running/; }
 

@@ -9,15 +9,8 @@ printf '#!/bin/bash\nprintf "{\\"error\\": 1}" > "$HPO_RESULT"\n' > obj.sh
 chmod +x obj.sh
 printf '#!/bin/bash\nexit 0\n' > noexec.sh
 config() {  # config PROGRAM OUTPUT_DIR
-  cat > hpo.yaml <<YAML
-space:
-  x: {uniform: [0, 1]}
-trial:
-  command: $1 {x}
-hpo:
-  max_concurrent_jobs: 2
-  output_dir: $2
-YAML
+  write_config hpo.yaml space.x='{uniform: [0, 1]}' trial.command="$1 {x}" \
+    hpo.max_concurrent_jobs=2 hpo.output_dir="$2"
 }
 nosbatch="$HPO_TOOLS_DIR"  # a PATH with the tools and nothing else: no sbatch
 [ ! -x "$nosbatch/sbatch" ] || fail "sbatch beside the tools?"
