@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "best_trial.hpp"
 #include "plot_axis.hpp"
 #include "text_format.hpp"
 
@@ -67,10 +68,11 @@ void CollectFinished(ReportData& d) {
     if (rows[i].state == TrialState::kFinished && rows[i].metric && std::isfinite(*rows[i].metric))
       d.fin.push_back(i);
   d.metric.reserve(d.fin.size());
+  BestTrial best(d.mode);
   for (size_t k = 0; k < d.fin.size(); ++k) {
-    double m = *rows[d.fin[k]].metric;
-    d.metric.push_back(m);
-    if (!d.best || Better(m, d.metric[*d.best], d.mode)) d.best = k;
+    const TrialRow& r = rows[d.fin[k]];
+    d.metric.push_back(*r.metric);
+    if (best.Offer(r.id, r.metric)) d.best = k;
   }
 }
 
@@ -117,15 +119,13 @@ void PlaceOnDim(ReportData& d, size_t j) {
 ReportStats ComputeStats(const Campaign& campaign, const std::vector<TrialRow>& rows, double now) {
   ReportStats s;
   s.now = now;
-  Mode mode = campaign.config().hpo.mode;
+  BestTrial best(campaign.config().hpo.mode);
   for (TrialState st : kAllStates) s.counts[st] = 0;
   s.total = static_cast<std::int64_t>(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const TrialRow& r = rows[i];
     ++s.counts[r.state];
-    if (r.state == TrialState::kFinished && r.metric && std::isfinite(*r.metric) &&
-        (!s.best || Better(*r.metric, *rows[*s.best].metric, mode)))
-      s.best = i;
+    if (r.state == TrialState::kFinished && best.Offer(r.id, r.metric)) s.best = i;
     if (r.state == TrialState::kPending) continue;
     auto start = r.info.start_time;
     if (!start) continue;

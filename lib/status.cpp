@@ -1,6 +1,5 @@
 #include "status.hpp"
 
-#include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
@@ -8,9 +7,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "best_trial.hpp"
 #include "claim.hpp"
 #include "error.hpp"
 #include "failures.hpp"
+#include "file_age.hpp"
 #include "text_format.hpp"
 #include "tool.hpp"
 
@@ -18,13 +19,6 @@ namespace hpo {
 namespace {
 
 using nlohmann::json;
-
-// Seconds since the file was last modified, or nullopt.
-std::optional<double> Age(const fs::path& p, double now) {
-  struct stat st;
-  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
-  return now - (static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec * 1e-9);
-}
 
 std::string Metric(double v) {
   char buf[64];
@@ -79,10 +73,10 @@ std::string ProgressLines(const Progress& p, double now, int bar_width) {
 
 // The best finished trial with its configuration as recorded.
 std::string BestLine(const Config& cfg, const std::vector<TrialRow>& rows) {
+  BestTrial best_trial(cfg.hpo.mode);
   std::optional<size_t> best;
   for (size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].state == TrialState::kFinished && rows[i].metric &&
-        (!best || Better(*rows[i].metric, *rows[*best].metric, cfg.hpo.mode)))
+    if (rows[i].state == TrialState::kFinished && best_trial.Offer(rows[i].id, rows[i].metric))
       best = i;
   if (!best) return "  no finished trial yet\n";
   const TrialRow& b = rows[*best];
@@ -121,8 +115,8 @@ std::vector<RunningTrial> LongestRunning(const Layout& L, const std::vector<Tria
 // Seconds since the trial's runner last renewed its lease: the heartbeat file's age, else
 // the running record's.
 std::optional<double> LeaseAge(const Layout& L, TrialId id, double now) {
-  auto beat = Age(L.trial_heartbeat(id), now);
-  if (!beat) beat = Age(L.trial_file(TrialState::kRunning, id), now);
+  auto beat = FileAge(L.trial_heartbeat(id), now);
+  if (!beat) beat = FileAge(L.trial_file(TrialState::kRunning, id), now);
   return beat;
 }
 
@@ -152,7 +146,7 @@ std::string RunningLine(const Layout& L, const TrialRow& r, double elapsed, doub
     if (auto it = jobs->find(TaskName(job, array, task)); it != jobs->end())
       o += " (" + it->second.state + ")";
   o += "  " + (elapsed >= 0 ? FormatDuration(elapsed) : std::string("?"));
-  auto beat = Age(L.trial_heartbeat(r.id), now);
+  auto beat = FileAge(L.trial_heartbeat(r.id), now);
   if (beat) {
     o += "  heartbeat " + FormatDuration(std::max(0.0, *beat)) + " ago";
     if (*beat > lease_timeout) o += " (lease expired)";
