@@ -31,9 +31,10 @@ std::string_view Trim(std::string_view s) {
 error_code Walk(od::value v, int depth) {
   od::json_type type;
   if (auto e = v.type().get(type)) return e;
+  const bool nested = type == od::json_type::object || type == od::json_type::array;
+  if (nested && depth >= kMaxJsonDepth) return simdjson::DEPTH_ERROR;
   switch (type) {
     case od::json_type::object: {
-      if (depth >= kMaxJsonDepth) return simdjson::DEPTH_ERROR;
       od::object o;
       if (auto e = v.get_object().get(o)) return e;
       for (auto f : o) {
@@ -46,7 +47,6 @@ error_code Walk(od::value v, int depth) {
       return simdjson::SUCCESS;
     }
     case od::json_type::array: {
-      if (depth >= kMaxJsonDepth) return simdjson::DEPTH_ERROR;
       od::array a;
       if (auto e = v.get_array().get(a)) return e;
       for (auto element : a) {

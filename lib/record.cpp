@@ -8,29 +8,28 @@ namespace {
 using nlohmann::json;
 namespace k = record_key;
 
+enum class JsonKind { kInteger, kNumber, kString, kObject, kBoolean, kArray };
+
 struct TypedField {
   const char* key;
-  bool (*ok)(const json&);
-  const char* want;
+  JsonKind kind;
 };
 
-bool IsInteger(const json& v) {
-  return v.is_number_integer();
-}
-bool IsNumber(const json& v) {
-  return v.is_number();
-}
-bool IsString(const json& v) {
-  return v.is_string();
-}
-bool IsObject(const json& v) {
-  return v.is_object();
-}
-bool IsBoolean(const json& v) {
-  return v.is_boolean();
-}
-bool IsArray(const json& v) {
-  return v.is_array();
+// Whether a field's value is of its kind, and the kind as the schema check names it.
+struct KindCheck {
+  bool holds;
+  const char* want;
+};
+KindCheck Check(const json& v, JsonKind kind) {
+  switch (kind) {  // clang-format off
+    case JsonKind::kInteger: return {v.is_number_integer(), "an integer"};
+    case JsonKind::kNumber:  return {v.is_number(), "a number"};
+    case JsonKind::kString:  return {v.is_string(), "a string"};
+    case JsonKind::kObject:  return {v.is_object(), "an object"};
+    case JsonKind::kBoolean: return {v.is_boolean(), "true or false"};
+    case JsonKind::kArray:   return {v.is_array(), "an array"};
+  }  // clang-format on
+  return {false, "a known kind"};
 }
 
 // The fields that readers (collect, retry, the runner) convert to a type. A record holding
@@ -38,23 +37,22 @@ bool IsArray(const json& v) {
 // unreadable, naming the field, instead of throwing a JSON type error deep inside a reader:
 // that error stopped every hpo-collect of the campaign.
 const TypedField kRecordFields[] = {
-    {"trial_id", IsInteger, "an integer"}, {"state", IsString, "a string"},
-    {"attempt", IsInteger, "an integer"},  {"config", IsObject, "an object"},
-    {"history", IsArray, "an array"},      {"reason", IsString, "a string"},
-    {"runner", IsObject, "an object"},     {"additional_info", IsObject, "an object"},
-    {"stderr_log", IsString, "a string"}};
-const TypedField kRunnerFields[] = {{"host", IsString, "a string"},
-                                    {"pid", IsInteger, "an integer"},
-                                    {"pid_start", IsInteger, "an integer"},
-                                    {"start_time", IsNumber, "a number"},
-                                    {"restart_count", IsInteger, "an integer"},
-                                    {"slurm_job_id", IsString, "a string"},
-                                    {"slurm_array_job_id", IsString, "a string"},
-                                    {"slurm_array_task_id", IsString, "a string"},
-                                    {"ending", IsObject, "an object"},
-                                    {"requeued", IsBoolean, "true or false"}};
-const TypedField kEndingFields[] = {{"signal", IsString, "a string"},
-                                    {"trial", IsString, "a string"}};
+    {"trial_id", JsonKind::kInteger}, {"state", JsonKind::kString},
+    {"attempt", JsonKind::kInteger},  {"config", JsonKind::kObject},
+    {"history", JsonKind::kArray},    {"reason", JsonKind::kString},
+    {"runner", JsonKind::kObject},    {"additional_info", JsonKind::kObject},
+    {"stderr_log", JsonKind::kString}};
+const TypedField kRunnerFields[] = {{"host", JsonKind::kString},
+                                    {"pid", JsonKind::kInteger},
+                                    {"pid_start", JsonKind::kInteger},
+                                    {"start_time", JsonKind::kNumber},
+                                    {"restart_count", JsonKind::kInteger},
+                                    {"slurm_job_id", JsonKind::kString},
+                                    {"slurm_array_job_id", JsonKind::kString},
+                                    {"slurm_array_task_id", JsonKind::kString},
+                                    {"ending", JsonKind::kObject},
+                                    {"requeued", JsonKind::kBoolean}};
+const TypedField kEndingFields[] = {{"signal", JsonKind::kString}, {"trial", JsonKind::kString}};
 
 // "runner.pid: expected an integer", or "" when every field present has its type.
 template <size_t N>
@@ -62,14 +60,17 @@ std::string FieldProblem(const json& obj, const TypedField (&fields)[N],
                          const std::string& prefix) {
   for (const auto& f : fields) {
     auto it = obj.find(f.key);
-    if (it != obj.end() && !f.ok(*it)) return prefix + f.key + ": expected " + f.want;
+    if (it == obj.end()) continue;
+    if (KindCheck c = Check(*it, f.kind); !c.holds) return prefix + f.key + ": expected " + c.want;
   }
   return "";
 }
 
 void SetOrErase(Record& r, const char* name, const std::string& value) {
-  if (value.empty()) r.erase(name);
-  else r[name] = value;
+  if (value.empty())
+    r.erase(name);
+  else
+    r[name] = value;
 }
 
 }  // namespace
@@ -84,17 +85,29 @@ std::string RecordProblem(const json& j) {
 }
 
 Record NewPendingRecord(TrialId id, const json& config) {
-  return {{k::kTrialId, id}, {k::kState, "pending"}, {k::kConfig, config},
-          {k::kAttempt, 1},  {k::kHistory, json::array()}};
+  return {{k::kTrialId, id},
+          {k::kState, "pending"},
+          {k::kConfig, config},
+          {k::kAttempt, 1},
+          {k::kHistory, json::array()}};
 }
 
-std::string StateOf(const Record& r) { return r.value(k::kState, std::string()); }
-int AttemptOf(const Record& r) { return r.value(k::kAttempt, 1); }
-json RunnerOf(const Record& r) { return r.value(k::kRunner, json::object()); }
-json ConfigOf(const Record& r) { return r.value(k::kConfig, json::object()); }
+std::string StateOf(const Record& r) {
+  return r.value(k::kState, std::string());
+}
+int AttemptOf(const Record& r) {
+  return r.value(k::kAttempt, 1);
+}
+json RunnerOf(const Record& r) {
+  return r.value(k::kRunner, json::object());
+}
+json ConfigOf(const Record& r) {
+  return r.value(k::kConfig, json::object());
+}
 
 std::string StderrLogOf(const Record& r) {
-  if (auto it = r.find(k::kStderrLog); it != r.end() && it->is_string()) return it->get<std::string>();
+  if (auto it = r.find(k::kStderrLog); it != r.end() && it->is_string())
+    return it->get<std::string>();
   const std::string reason = r.value(k::kReason, std::string());
   size_t see = reason.rfind(" (see ");
   if (see == std::string::npos || reason.empty() || reason.back() != ')') return "";
@@ -132,8 +145,8 @@ void MarkFailed(Record& r, const Failure& f) {
   SetOrErase(r, k::kStderrTail, f.stderr_tail);
   SetOrErase(r, k::kStderrLog, f.stderr_log);
   r[k::kAdditionalInfo] = f.additional_info;
-  AppendHistory(r, {AttemptOf(r), "failed", f.reason, f.start_time, f.end_time, f.host,
-                    f.stderr_tail});
+  AppendHistory(
+      r, {AttemptOf(r), "failed", f.reason, f.start_time, f.end_time, f.host, f.stderr_tail});
 }
 
 void MarkBackToPending(Record& r, HistoryEntry why) {
@@ -146,7 +159,8 @@ void MarkBackToPending(Record& r, HistoryEntry why) {
 void ResetForRetry(Record& r) {
   r[k::kState] = "pending";
   r[k::kAttempt] = AttemptOf(r) + 1;
-  for (const char* name : {k::kReason, k::kStderrTail, k::kStderrLog, k::kAdditionalInfo, k::kRunner})
+  for (const char* name :
+       {k::kReason, k::kStderrTail, k::kStderrLog, k::kAdditionalInfo, k::kRunner})
     r.erase(name);
 }
 

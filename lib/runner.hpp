@@ -40,14 +40,5 @@ RunOutcome RunTrial(const boost::filesystem::path& dir, TrialId id,
 // Largest result file read; a larger one fails the trial with that reason.
 inline constexpr std::uint64_t kMaxResultBytes = 16 << 20;
 
-// Environment variable names of the runner <-> trial contract.
-inline constexpr const char* kEnvTrialId = "HPO_TRIAL_ID";
-inline constexpr const char* kEnvConfig = "HPO_CONFIG";
-inline constexpr const char* kEnvResult = "HPO_RESULT";
-inline constexpr const char* kEnvTrialDir = "HPO_TRIAL_DIR";
-inline constexpr const char* kEnvAttempt = "HPO_ATTEMPT";
-inline constexpr const char* kEnvRestartCount = "HPO_RESTART_COUNT";
-inline constexpr const char* kEnvMetric = "HPO_METRIC";
-inline constexpr const char* kEnvCampaignDir = "HPO_CAMPAIGN_DIR";
 
 }  // namespace hpo

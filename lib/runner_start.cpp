@@ -59,14 +59,15 @@ std::vector<std::string> TrialEnvironment(const TrialRun& run) {
   const Layout& L = run.layout();
   const Config& cfg = run.config();
   std::vector<std::pair<std::string, std::string>> add = cfg.trial.env;
-  add.insert(add.end(), {{kEnvTrialId, std::to_string(run.id)},
-                         {kEnvConfig, L.trial_config(run.id).string()},
-                         {kEnvResult, L.trial_result(run.id).string()},
-                         {kEnvTrialDir, L.trial_dir(run.id).string()},
-                         {kEnvAttempt, std::to_string(run.attempt)},
-                         {kEnvRestartCount, std::to_string(run.restart_count)},
-                         {kEnvMetric, cfg.hpo.metric},
-                         {kEnvCampaignDir, L.root().string()}});
+  // The runner <-> trial contract (README "The runner <-> trial contract").
+  add.insert(add.end(), {{"HPO_TRIAL_ID", std::to_string(run.id)},
+                         {"HPO_CONFIG", L.trial_config(run.id).string()},
+                         {"HPO_RESULT", L.trial_result(run.id).string()},
+                         {"HPO_TRIAL_DIR", L.trial_dir(run.id).string()},
+                         {"HPO_ATTEMPT", std::to_string(run.attempt)},
+                         {"HPO_RESTART_COUNT", std::to_string(run.restart_count)},
+                         {"HPO_METRIC", cfg.hpo.metric},
+                         {"HPO_CAMPAIGN_DIR", L.root().string()}});
   // The Python helper (hpo_trial) is importable by every trial without set-up.
   if (std::string py = PythonHelperDir(); !py.empty()) {
     const char* old = std::getenv("PYTHONPATH");
