@@ -135,6 +135,8 @@ std::vector<std::string> MeasuredChanges(const Config& frozen, const Config& nex
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
   if (a != b) out.push_back("trial.env");
+  if (frozen.pruner.Describe() != next.pruner.Describe())
+    out.push_back("pruner " + frozen.pruner.Describe() + " -> " + next.pruner.Describe());
   return out;
 }
 
@@ -340,12 +342,18 @@ void Campaign::Write(TrialState state, TrialId id, const Record& record) const {
 Outcome Campaign::Move(TrialId id, TrialState from, TrialState to, Durability durability) const {
   fs::path src = layout_.trial_file(from, id), dst = layout_.trial_file(to, id);
   if (to == TrialState::kFinished) return MoveFileNoReplace(src, dst);
+  if (to == TrialState::kPruned) {
+    // Campaigns made before early stopping have no pruned/ yet.
+    boost::system::error_code ec;
+    fs::create_directory(layout_.state_dir(to), ec);
+    return MoveFileNoReplace(src, dst);
+  }
   return MoveFile(src, dst, durability);
 }
 
 std::optional<TrialState> Campaign::Find(TrialId id) const {
-  for (TrialState s : {TrialState::kFinished, TrialState::kFailed, TrialState::kRunning,
-                       TrialState::kPending}) {
+  for (TrialState s : {TrialState::kFinished, TrialState::kPruned, TrialState::kFailed,
+                       TrialState::kRunning, TrialState::kPending}) {
     struct stat st;
     if (::lstat(layout_.trial_file(s, id).c_str(), &st) == 0) return s;
   }

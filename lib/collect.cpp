@@ -27,12 +27,12 @@ void SortById(std::vector<TrialRow>& rows) {
 // The folders other than results/, listed before results/ (see ScanOthers).
 std::map<TrialState, std::vector<TrialId>> ListOthers(const Campaign& campaign) {
   std::map<TrialState, std::vector<TrialId>> listed;
-  for (TrialState s : {TrialState::kPending, TrialState::kRunning, TrialState::kFailed})
+  for (TrialState s : {TrialState::kPending, TrialState::kRunning, TrialState::kFailed, TrialState::kPruned})
     listed[s] = campaign.List(s);
   return listed;
 }
 
-// Rows of the trials listed in pending/, running/ and failed/ that are not finished, in id
+// Rows of the trials listed in pending/, running/, failed/ and pruned/ that are not finished, in id
 // order. Trials move on while the folders are listed one after the other. Listing them in
 // the order trials go through them (pending, running, failed, then results) means a trial
 // that moves on during the scan is seen twice (the later state wins) instead of not at all.
@@ -46,7 +46,7 @@ std::vector<TrialRow> ScanOthers(const Campaign& campaign,
   };
   std::vector<TrialRow> rows;
   std::set<TrialId> seen;
-  for (TrialState s : {TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
+  for (TrialState s : {TrialState::kPruned, TrialState::kFailed, TrialState::kRunning, TrialState::kPending}) {
     for (TrialId id : listed[s]) {
       if (is_finished(id) || !seen.insert(id).second) continue;  // a later state holds it
       TrialState at = s;
@@ -101,10 +101,19 @@ CollectSummary Summarise(const Campaign& campaign, const FinishedLines& finished
   for (const auto& l : finished.lines)
     if (best.Offer(l.id, l.metric)) best_line = &l;  // (kNoMetric, NaN, is never taken)
   const TrialRow* best_row = nullptr;
+  BestTrial best_pruned(campaign.config().hpo.mode);
+  const TrialRow* best_pruned_row = nullptr;
   for (const auto& r : others) {
     ++sum.counts[r.state];
     sum.n_trials = std::max<std::int64_t>(sum.n_trials, r.id + 1);
     if (r.state == TrialState::kFinished && best.Offer(r.id, r.metric)) best_row = &r;
+    if (r.state == TrialState::kPruned && best_pruned.Offer(r.id, r.metric)) best_pruned_row = &r;
+  }
+  // A pruned trial never ran its full training: it is the best only when none did.
+  if (!best.id() && best_pruned_row) {
+    best = best_pruned;
+    best_row = best_pruned_row;
+    sum.best_is_pruned = true;
   }
   sum.best_id = best.id();
   sum.best_metric = best.metric();
@@ -132,6 +141,7 @@ void WriteOutputs(const Campaign& campaign, const CollectSummary& sum, const Fin
       {"mode", cfg.hpo.mode == Mode::kMin ? "min" : "max"},
       {"n_trials", sum.n_trials},
       {"counts", counts},
+      {"best_is_pruned", sum.best_is_pruned},
       {"updated_at", NowSeconds()}};
   WriteFileAtomic(L.final_results(), final_results.dump(2) + "\n", Publish::kReplace, L.tmp_dir());
   if (sum.best_id)
@@ -182,11 +192,14 @@ std::string FormatSummary(const Campaign& campaign, const CollectSummary& s) {
       << " trials: " << s.counts.at(TrialState::kFinished) << " finished, "
       << s.counts.at(TrialState::kRunning) << " running, " << s.counts.at(TrialState::kPending)
       << " pending, " << s.counts.at(TrialState::kFailed) << " failed";
+  if (s.counts.at(TrialState::kPruned) || campaign.config().pruner.kind != PrunerKind::kNone)
+    out << ", " << s.counts.at(TrialState::kPruned) << " pruned";
   if (s.lost) out << " (" << s.lost << " newly settled as failed)";
   out << "\n";
   if (s.best_id)
     out << "best " << campaign.config().hpo.metric << " " << json(*s.best_metric).dump()
-        << " (trial " << *s.best_id << "): " << s.best_config.dump() << "\n";
+        << " (trial " << *s.best_id << (s.best_is_pruned ? ", pruned: no trial ran to the end yet" : "")
+        << "): " << s.best_config.dump() << "\n";
   else
     out << "no finished trial yet\n";
   return out.str();

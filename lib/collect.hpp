@@ -32,6 +32,7 @@ struct CollectSummary {
   std::optional<TrialId> best_id;
   std::optional<double> best_metric;
   nlohmann::json best_config;
+  bool best_is_pruned = false;   // no trial finished: the best is a pruned one
 };
 
 // Scans the campaign: every trial with its state (finished results are read through an

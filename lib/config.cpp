@@ -29,7 +29,7 @@ std::string ExpandHome(const std::string& path, const std::string& where) {
 
 constexpr std::uint64_t kMaxConfigBytes = 1 << 20;
 
-const std::vector<std::string> kTopKeys = {"space", "trial", "slurm", "hpo"};
+const std::vector<std::string> kTopKeys = {"space", "trial", "slurm", "hpo", "pruner"};
 const std::vector<std::string> kTrialKeys = {"command", "env"};
 const std::vector<std::string> kSlurmKeys = {
     "partition", "time",       "mem",      "cpus_per_task", "gpus",         "env_setup",
@@ -38,6 +38,13 @@ const std::vector<std::string> kHpoKeys = {
     "n_trials", "max_concurrent_jobs", "output_dir",   "checkpoint_interval", "seed",
     "metric",   "mode",                "method",       "max_attempts",        "heartbeat_interval",
     "lease_timeout"};
+
+const std::vector<std::string> kPrunerKeys = {
+    "kind", "min_resource", "max_resource", "reduction_factor", "min_trials", "brackets",
+    "n_startup_trials", "n_warmup_steps"};
+const std::vector<std::string> kAshaKeys = {"min_resource", "max_resource", "reduction_factor",
+                                            "min_trials", "brackets"};
+const std::vector<std::string> kMedianKeys = {"n_startup_trials", "n_warmup_steps"};
 
 void CheckKeys(const YAML::Node& node, const std::vector<std::string>& known,
                const std::string& file, const std::string& section) {
@@ -66,6 +73,75 @@ std::int64_t GetInt(const YAML::Node& node, const std::string& file, const std::
     throw UsageError(Where(file, node, key) + "must be between " + std::to_string(min) +
                      " and " + std::to_string(max) + ", got " + std::to_string(x));
   return x;
+}
+
+double GetNumber(const YAML::Node& node, const std::string& file, const std::string& key,
+                 double min_exclusive) {
+  nlohmann::json v = IsNumber(node) ? YamlToJson(node) : nlohmann::json();
+  if (!v.is_number() || !std::isfinite(v.get<double>()))
+    throw UsageError(Where(file, node, key) + "expected a number, got '" +
+                     (node.IsScalar() ? node.Scalar() : "<not a scalar>") + "'");
+  double x = v.get<double>();
+  if (!(x > min_exclusive))
+    throw UsageError(Where(file, node, key) + "must be greater than " +
+                     nlohmann::json(min_exclusive).dump() + ", got " + v.dump());
+  return x;
+}
+
+// The `pruner:` section: the kind, then only the keys of that kind, then the rule's bounds.
+PrunerSection ParsePruner(const YAML::Node& p, const std::string& file) {
+  PrunerSection out;
+  if (!p.IsMap()) throw UsageError(Where(file, p, "pruner") + "must be a mapping with kind: asha, median or none");
+  CheckKeys(p, kPrunerKeys, file, "pruner");
+  YAML::Node kind = p["kind"];
+  if (!kind.IsDefined() || kind.IsNull())
+    throw UsageError(Where(file, p, "pruner") + "has no kind; write kind: asha, kind: median or kind: none");
+  auto k = ParsePrunerKind(kind.IsScalar() ? kind.Scalar() : "");
+  if (!k) throw UsageError(Where(file, kind, "pruner.kind") + "must be asha, median or none, got '" +
+                           (kind.IsScalar() ? kind.Scalar() : "<not a scalar>") + "'");
+  out.kind = *k;
+  const std::vector<std::string>& own = out.kind == PrunerKind::kAsha ? kAshaKeys : kMedianKeys;
+  for (const auto& kv : p) {
+    std::string key = kv.first.Scalar();
+    if (key == "kind" || std::find(own.begin(), own.end(), key) != own.end()) continue;
+    std::string keys;
+    for (const auto& o : own) keys += (keys.empty() ? "" : ", ") + o;
+    throw UsageError(Where(file, kv.first, "pruner." + key) + "is not a key of kind " +
+                     PrunerKindName(out.kind) + "; remove it" +
+                     (out.kind == PrunerKind::kNone ? "" : " (kind " + std::string(PrunerKindName(out.kind)) +
+                      " takes " + keys + ")"));
+  }
+  auto given = [](const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); };
+  if (out.kind == PrunerKind::kAsha) {
+    AshaRule& a = out.asha;
+    YAML::Node max = p["max_resource"];
+    if (!given(max))
+      throw UsageError(Where(file, p, "pruner.max_resource") + "is required for kind asha: the "
+                       "resource (epochs, steps) of a full training, e.g. max_resource: 27");
+    a.max_resource = GetNumber(max, file, "pruner.max_resource", 0);
+    if (YAML::Node n = p["min_resource"]; given(n)) a.min_resource = GetNumber(n, file, "pruner.min_resource", 0);
+    if (YAML::Node n = p["reduction_factor"]; given(n))
+      a.reduction_factor = static_cast<int>(GetInt(n, file, "pruner.reduction_factor", 2, 1000));
+    if (YAML::Node n = p["min_trials"]; given(n))
+      a.min_trials = static_cast<int>(GetInt(n, file, "pruner.min_trials", 1, 1000000));
+    if (a.min_resource >= a.max_resource)
+      throw UsageError(Where(file, max, "pruner.max_resource") + "must be greater than "
+                       "pruner.min_resource (" + nlohmann::json(a.min_resource).dump() +
+                       "), or no trial is ever judged");
+    if (YAML::Node n = p["brackets"]; given(n)) {
+      int most = MaxBrackets(a);
+      out.brackets = static_cast<int>(GetInt(n, file, "pruner.brackets", 1, most));
+    }
+  } else if (out.kind == PrunerKind::kMedian) {
+    if (YAML::Node n = p["n_startup_trials"]; given(n))
+      out.median.n_startup_trials = static_cast<int>(GetInt(n, file, "pruner.n_startup_trials", 0, 1000000));
+    if (YAML::Node n = p["n_warmup_steps"]; given(n)) {
+      double w = GetNumber(n, file, "pruner.n_warmup_steps", -1);
+      if (w < 0) throw UsageError(Where(file, n, "pruner.n_warmup_steps") + "must be >= 0");
+      out.median.n_warmup_steps = w;
+    }
+  }
+  return out;
 }
 
 // A value that ends up on an #SBATCH line or in a file name: no line breaks or NUL, which
@@ -195,6 +271,17 @@ std::vector<std::string> SplitCommand(const std::string& text, const std::string
   return out;
 }
 
+std::string PrunerSection::Describe() const {
+  nlohmann::json j = {{"kind", PrunerKindName(kind)}};
+  if (kind == PrunerKind::kAsha)
+    j.update({{"min_resource", asha.min_resource}, {"max_resource", asha.max_resource},
+              {"reduction_factor", asha.reduction_factor}, {"min_trials", asha.min_trials},
+              {"brackets", brackets}});
+  if (kind == PrunerKind::kMedian)
+    j.update({{"n_startup_trials", median.n_startup_trials}, {"n_warmup_steps", median.n_warmup_steps}});
+  return j.dump();
+}
+
 std::string Config::Fingerprint() const {
   nlohmann::json j = {{"space", space.ToJson()}, {"seed", hpo.seed},
                       {"method", MethodName(hpo.method)}};
@@ -311,6 +398,7 @@ Config ParseConfig(const std::string& text, const std::string& file) {
                        "must be at least twice hpo.heartbeat_interval, or slow nodes would be "
                        "declared lost");
   }
+  if (YAML::Node p = root["pruner"]; p.IsDefined() && !p.IsNull()) cfg.pruner = ParsePruner(p, file);
   CheckNames(root, cfg, file);
   return cfg;
 }

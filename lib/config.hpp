@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "mode.hpp"
+#include "pruner.hpp"
 #include "sampler.hpp"
 #include "space.hpp"
 
 namespace hpo {
-
-enum class Mode { kMin, kMax };
 
 // `trial:` section.
 struct TrialSection {
@@ -50,6 +50,19 @@ struct HpoSection {
   int lease_timeout = 300;      // seconds without renewal before a trial may be declared lost
 };
 
+// `pruner:` section: early stopping (pruner.hpp holds the rules). kind none (the default):
+// every trial runs to its end, as without the section.
+struct PrunerSection {
+  PrunerKind kind = PrunerKind::kNone;
+  AshaRule asha;        // kind asha
+  int brackets = 1;     // kind asha: Hyperband brackets (1: plain ASHA)
+  MedianRule median;    // kind median
+
+  // The settings as compact JSON ({"kind": "asha", "min_resource": 1, ...}): equal texts, the
+  // same rule.
+  std::string Describe() const;
+};
+
 struct Config {
   std::string file;  // where it was read from (for messages)
   std::string text;  // the YAML as read, frozen into the campaign
@@ -57,6 +70,7 @@ struct Config {
   TrialSection trial;
   SlurmSection slurm;
   HpoSection hpo;
+  PrunerSection pruner;
 
   // Fingerprint of what decides trial configurations: space, seed, method.
   std::string Fingerprint() const;

@@ -27,6 +27,7 @@ const char* StateName(TrialState state) {
     case TrialState::kRunning: return "running";
     case TrialState::kFinished: return "finished";
     case TrialState::kFailed: return "failed";
+    case TrialState::kPruned: return "pruned";
   }
   return "?";
 }
@@ -58,6 +59,7 @@ fs::path Layout::state_dir(TrialState state) const {
     case TrialState::kRunning: return root_ / "running";
     case TrialState::kFinished: return root_ / "results";  // the seed's name
     case TrialState::kFailed: return root_ / "failed";
+    case TrialState::kPruned: return root_ / "pruned";
   }
   return root_;
 }
@@ -112,8 +114,8 @@ const std::vector<std::string>& Layout::FolderNames() {
     std::vector<std::string> out;
     for (const fs::path& p : {L.tmp_dir(), L.state_dir(TrialState::kPending),
                               L.state_dir(TrialState::kRunning), L.state_dir(TrialState::kFinished),
-                              L.state_dir(TrialState::kFailed), L.trials_dir(), L.slurm_dir(),
-                              L.index_dir()})
+                              L.state_dir(TrialState::kFailed), L.state_dir(TrialState::kPruned),
+                              L.trials_dir(), L.slurm_dir(), L.index_dir(), L.rungs_dir()})
       out.push_back(p.filename().string());
     return out;
   }();
@@ -158,6 +160,36 @@ bool SegmentName(std::string_view name, std::string_view ext) {
 }  // namespace
 
 bool IsIndexSegmentName(std::string_view name) { return SegmentName(name, ".tsv"); }
+
+namespace {
+constexpr std::string_view kBracket = "bracket_", kRung = ".rung_";
+
+std::optional<int> SmallNumber(std::string_view digits) {
+  TrialId n = 0;
+  if (digits.size() > 6 || !ParseId(digits, &n)) return std::nullopt;
+  return static_cast<int>(n);
+}
+}  // namespace
+
+std::string AshaRungName(int bracket, int rung) {
+  return std::string(kBracket) + std::to_string(bracket) + std::string(kRung) + std::to_string(rung);
+}
+
+std::optional<std::pair<int, int>> ParseAshaRungName(std::string_view name) {
+  if (name.substr(0, kBracket.size()) != kBracket) return std::nullopt;
+  name.remove_prefix(kBracket.size());
+  size_t dot = name.find(kRung);
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto b = SmallNumber(name.substr(0, dot)), k = SmallNumber(name.substr(dot + kRung.size()));
+  if (!b || !k) return std::nullopt;
+  return std::make_pair(*b, *k);
+}
+
+std::string MedianStepName(double step) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, step == 0 ? 0.0 : step);
+  return "median.step_" + std::string(buf, r.ptr);
+}
 bool IsOldIndexSegmentName(std::string_view name) { return SegmentName(name, ".jsonl"); }
 
 }  // namespace hpo

@@ -8,6 +8,8 @@
 //   running/trial_<i>.json   claimed by a runner (rename from pending/)
 //   results/trial_<i>.json   finished with a finite metric (the seed's format)
 //   failed/trial_<i>.json    failed, with the reason of every attempt
+//   pruned/trial_<i>.json    stopped early by the pruner, with its learning curve
+//   rungs/                   early stopping: rung values as empty files (rung_files.hpp)
 //   trials/trial_<i>/        the trial's work folder: config.json, result.json, logs, checkpoints
 //   slurm/                   rendered batch scripts, submission records, SLURM logs
 //   slots/slot_<k>           local backend: slot k is taken (a symlink naming its runner)
@@ -20,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hpo {
@@ -32,16 +35,23 @@ using TrialId = std::int64_t;
 inline constexpr TrialId kMaxTrialId = 999'999'999'999;
 
 // The state folders, in order of precedence when a trial appears in two (after a crash
-// between link and unlink): a result beats a failure beats running beats pending.
-enum class TrialState { kPending, kRunning, kFinished, kFailed };
+// between link and unlink): a result beats a pruned record beats a failure beats running beats
+// pending.
+enum class TrialState { kPending, kRunning, kFinished, kFailed, kPruned };
 
-// Name used in records and summaries: "pending", "running", "finished", "failed".
+// Name used in records and summaries: "pending", "running", "finished", "failed", "pruned".
 const char* StateName(TrialState state);
 std::optional<TrialState> ParseStateName(std::string_view name);
 
-// All four states, in listing order.
+// All states, in listing order.
 inline constexpr TrialState kAllStates[] = {TrialState::kPending, TrialState::kRunning,
-                                            TrialState::kFinished, TrialState::kFailed};
+                                            TrialState::kFinished, TrialState::kPruned,
+                                            TrialState::kFailed};
+
+// The states a trial ends in: nothing runs it again (but a retry of a failure).
+inline bool IsEnded(TrialState s) {
+  return s == TrialState::kFinished || s == TrialState::kPruned || s == TrialState::kFailed;
+}
 
 // "trial_<i>.json" for 0 <= i <= kMaxTrialId.
 std::string TrialFileName(TrialId id);
@@ -73,6 +83,16 @@ class Layout {
   fs::path trial_stdout(TrialId id) const { return trial_dir(id) / "stdout.log"; }
   fs::path trial_stderr(TrialId id) const { return trial_dir(id) / "stderr.log"; }
   fs::path trial_heartbeat(TrialId id) const { return trial_dir(id) / "heartbeat"; }
+  // "trials/trial_<i>/progress.jsonl": the learning curve, one {"step", "value", ...} a line,
+  // written by the trial only (hpo-prune, or the Python helper).
+  fs::path trial_progress(TrialId id) const { return trial_dir(id) / "progress.jsonl"; }
+  // "trials/trial_<i>/prune/": the pruner's decisions for the trial, one file per rung
+  // (prune_step.hpp), each written once.
+  fs::path trial_decisions_dir(TrialId id) const { return trial_dir(id) / "prune"; }
+  // "trials/trial_<i>/prune/<rung>.json" for a RungName.
+  fs::path trial_decision(TrialId id, const std::string& rung) const {
+    return trial_decisions_dir(id) / (rung + ".json");
+  }
   // "trials/trial_<i>/duplicate_result.<unique>.json": a result of a second run of a trial
   // whose result was already published (kept beside it, never counted).
   fs::path trial_duplicate_result(TrialId id, const std::string& unique) const {
@@ -89,6 +109,10 @@ class Layout {
   fs::path collect_script() const { return slurm_dir() / "collect.sbatch"; }
   // "slurm/%x_%j.out": the collect job's log (sbatch --output pattern).
   fs::path collect_log_pattern() const { return slurm_dir() / "%x_%j.out"; }
+
+  // "rungs/": early stopping's records; "rungs/<rung>/" one rung (a RungName).
+  fs::path rungs_dir() const { return root_ / "rungs"; }
+  fs::path rung_dir(const std::string& rung) const { return rungs_dir() / rung; }
 
   // "slots/": the local backend's run slots, one file per slot taken (local_slots.hpp).
   fs::path slots_dir() const { return root_ / "slots"; }
@@ -133,6 +157,13 @@ bool IsIndexSegmentName(std::string_view name);
 // True for the name of a segment in the earlier JSON-lines format ("seg.<UniqueName>.jsonl"),
 // which is no longer read and is removed when the index is merged.
 bool IsOldIndexSegmentName(std::string_view name);
+
+// The name of an ASHA rung: "bracket_<b>.rung_<k>" (b, k >= 0), and of a step of the median
+// rule: "median.step_<s>" (s the shortest text of a finite number >= 0).
+std::string AshaRungName(int bracket, int rung);
+std::string MedianStepName(double step);
+// Inverse of AshaRungName: {bracket, rung}; nullopt for anything else.
+std::optional<std::pair<int, int>> ParseAshaRungName(std::string_view name);
 
 // Parses "slot_<k>" back to k; nullopt for anything else.
 std::optional<int> ParseSlotName(std::string_view name);

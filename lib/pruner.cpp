@@ -36,6 +36,39 @@ double Median(std::vector<double>& losses) {
 
 }  // namespace
 
+const char* PrunerKindName(PrunerKind kind) {
+  switch (kind) {
+    case PrunerKind::kNone: return "none";
+    case PrunerKind::kAsha: return "asha";
+    case PrunerKind::kMedian: return "median";
+  }
+  return "?";
+}
+
+std::optional<PrunerKind> ParsePrunerKind(std::string_view name) {
+  for (PrunerKind k : {PrunerKind::kNone, PrunerKind::kAsha, PrunerKind::kMedian})
+    if (name == PrunerKindName(k)) return k;
+  return std::nullopt;
+}
+
+int BracketOf(std::uint64_t seed, std::int64_t trial, int brackets) {
+  if (brackets <= 1) return 0;
+  // splitmix64 of (seed, trial): any process computes the same bracket.
+  std::uint64_t z = seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(trial) + 0x6a09e667f3bcc909ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<int>(z % static_cast<std::uint64_t>(brackets));
+}
+
+AshaRule BracketRule(const AshaRule& rule, int bracket) {
+  AshaRule r = rule;
+  for (int b = 0; b < bracket; ++b) r.min_resource *= rule.reduction_factor;
+  return r;
+}
+
+int MaxBrackets(const AshaRule& rule) { return static_cast<int>(RungResources(rule).size()); }
+
 const char* VerdictName(Verdict verdict) {
   return verdict == Verdict::kContinue ? "continue" : "stop";
 }

@@ -2,6 +2,9 @@
 // rung records on disk are rung_files.hpp). Not yet wired into the tools: the `pruner:`
 // config section, the trial-side command and the pruned state come with them.
 //
+// Which trials stop early is decided on the trial's side, over files (prune_step.hpp); the
+// `pruner:` section of the config chooses the rule (config.hpp).
+//
 // ASHA's stopping rule (Li et al., MLSys 2020; Optuna's SuccessiveHalvingPruner): rungs at
 // resource r_k = min_resource * reduction_factor^k below max_resource; a trial reaching rung
 // k records its value there and continues only if it is among the best
@@ -18,11 +21,21 @@
 #include <optional>
 #include <vector>
 
-#include "config.hpp"
+#include <string>
+#include <string_view>
+
+#include "mode.hpp"
 
 namespace hpo {
 
 enum class Verdict { kContinue, kStop };
+
+// The rule of a campaign's `pruner:` section.
+enum class PrunerKind { kNone, kAsha, kMedian };
+
+// "none", "asha", "median", and back (nullopt for anything else).
+const char* PrunerKindName(PrunerKind kind);
+std::optional<PrunerKind> ParsePrunerKind(std::string_view name);
 
 // "continue" / "stop".
 const char* VerdictName(Verdict verdict);
@@ -45,6 +58,17 @@ std::optional<int> RungAtStep(const std::vector<double>& rungs, double step);
 // (every trial's value there, `own` included). NaN or infinite `own` stops; non-finite
 // values of others count as the worst. O(n) (a selection, not a sort).
 Verdict AshaVerdict(double own, std::vector<double> recorded, Mode mode, const AshaRule& rule);
+
+// Hyperband brackets over ASHA (Li et al., JMLR 2018): bracket b of `brackets` starts its
+// rungs at min_resource * eta^b (b = 0 is plain ASHA). A trial's bracket is a pure function of
+// (seed, trial id), as its configuration is.
+int BracketOf(std::uint64_t seed, std::int64_t trial, int brackets);
+
+// The rule of bracket `bracket`: min_resource raised by eta^bracket.
+AshaRule BracketRule(const AshaRule& rule, int bracket);
+
+// How many brackets `rule` allows: one per rung (a bracket needs a rung below max_resource).
+int MaxBrackets(const AshaRule& rule);
 
 struct MedianRule {
   int n_startup_trials = 5;  // >= 0: no stop before this many other trials reported at the step

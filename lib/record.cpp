@@ -41,7 +41,8 @@ const TypedField kRecordFields[] = {
     {"attempt", JsonKind::kInteger},  {"config", JsonKind::kObject},
     {"history", JsonKind::kArray},    {"reason", JsonKind::kString},
     {"runner", JsonKind::kObject},    {"additional_info", JsonKind::kObject},
-    {"stderr_log", JsonKind::kString}};
+    {"stderr_log", JsonKind::kString}, {"pruned", JsonKind::kObject},
+    {"learning_curve", JsonKind::kArray}};
 const TypedField kRunnerFields[] = {{"host", JsonKind::kString},
                                     {"pid", JsonKind::kInteger},
                                     {"pid_start", JsonKind::kInteger},
@@ -135,6 +136,16 @@ void MarkFinished(Record& r, const std::string& metric, double value, const json
   r.erase(k::kRunner);
   r[k::kState] = "finished";
   r[metric] = value;
+  r[k::kAdditionalInfo] = additional_info;
+}
+
+void MarkPruned(Record& r, const std::string& metric, double value, const json& decision,
+                const json& learning_curve, const json& additional_info) {
+  r.erase(k::kRunner);
+  r[k::kState] = "pruned";
+  r[metric] = value;
+  r[k::kPruned] = decision;
+  r[k::kLearningCurve] = learning_curve;
   r[k::kAdditionalInfo] = additional_info;
 }
 

@@ -4,11 +4,14 @@
 // Fields this module does not know (written by a later version, or by hand) survive every
 // transition.
 //
-//   {"trial_id": 7, "state": "pending|running|finished|failed", "config": {...},
+//   {"trial_id": 7, "state": "pending|running|finished|failed|pruned", "config": {...},
 //    "attempt": 1, "history": [...one entry per earlier attempt or event...],
 //    "runner": {...}                 while running: host, pid, SLURM ids, start time,
 //                                    "ending" (SLURM is ending the job), "requeued"
-//    "<metric>": 0.08,               finished: the seed's `error` (or the configured metric)
+//    "<metric>": 0.08,               finished: the seed's `error` (or the configured metric);
+//                                    pruned: its value where the pruner stopped it
+//    "pruned": {...}                 pruned: step, value, rung, resource, bracket, rule
+//    "learning_curve": [[1, 0.5], ...]  pruned: (step, value) as the trial reported them
 //    "reason": "...",                failed: why (without the log's path)
 //    "stderr_tail": "...",           failed: the end of the trial's stderr, if it said anything
 //    "stderr_log": "/.../stderr.log" failed: the trial's stderr log
@@ -37,6 +40,8 @@ inline constexpr const char* kReason = "reason";
 inline constexpr const char* kStderrTail = "stderr_tail";
 inline constexpr const char* kStderrLog = "stderr_log";
 inline constexpr const char* kAdditionalInfo = "additional_info";
+inline constexpr const char* kPruned = "pruned";
+inline constexpr const char* kLearningCurve = "learning_curve";
 // In the runner section.
 inline constexpr const char* kEnding = "ending";        // SLURM is ending the job
 inline constexpr const char* kRequeued = "requeued";    // the runner requeued its own task
@@ -80,6 +85,11 @@ void MarkRunning(Record& r, const nlohmann::json& runner);
 // Finished with `value` of `metric`: state finished, the attempt's additional_info, no runner.
 void MarkFinished(Record& r, const std::string& metric, double value,
                   const nlohmann::json& additional_info);
+
+// Stopped early by the pruner: state pruned, `value` of `metric` (where it stopped), the
+// decision that stopped it, its learning curve, the attempt's additional_info, no runner.
+void MarkPruned(Record& r, const std::string& metric, double value, const nlohmann::json& decision,
+                const nlohmann::json& learning_curve, const nlohmann::json& additional_info);
 
 // Why an attempt failed.
 struct Failure {

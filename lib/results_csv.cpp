@@ -129,7 +129,7 @@ std::string ResultsCsv(const Campaign& c, const FinishedLines& finished,
   auto other = others.begin();
   auto flush_others = [&](TrialId before) {
     for (; other != others.end() && other->id < before; ++other) {
-      if (other->state != TrialState::kFailed && other->state != TrialState::kFinished) continue;
+      if (!IsEnded(other->state)) continue;
       AppendCsvRow(out, *other, ConfigValues(other->config, names));
       out += '\n';
     }

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config.hpp"
+#include "mode.hpp"
 #include "layout.hpp"
 
 namespace hpo {

@@ -14,6 +14,7 @@ namespace hpo {
 // What happened to the trial.
 enum class RunOutcome {
   kFinished,          // a finite metric: moved to results/
+  kPruned,            // stopped early by the pruner: moved to pruned/
   kFailed,            // moved to failed/ with the reason
   kSkipped,           // nothing run: claimed by another runner, already done, or claimed too
                       // late to register (claim.hpp)

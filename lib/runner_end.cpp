@@ -6,7 +6,9 @@
 
 #include "atomic_file.hpp"
 #include "json_parse.hpp"
+#include "learning_curve.hpp"
 #include "log_tail.hpp"
+#include "prune_step.hpp"
 #include "runner_phases.hpp"
 #include "slurm_query.hpp"
 #include "tool.hpp"
@@ -184,6 +186,33 @@ RunOutcome Finish(TrialRun& run, double metric, const json& additional) {
   return RunOutcome::kFinished;
 }
 
+// The learning curve as the record keeps it: [[step, value], ...], null for a value that
+// was not finite.
+json CurveJson(const std::vector<CurvePoint>& curve) {
+  json out = json::array();
+  for (const CurvePoint& p : curve) {
+    json step = std::floor(p.step) == p.step && p.step < 9e15 ? json(static_cast<std::int64_t>(p.step)) : json(p.step);
+    out.push_back({step, p.value ? json(*p.value) : json()});
+  }
+  return out;
+}
+
+RunOutcome Prune(TrialRun& run, const json& decision, const json& additional) {
+  const Layout& L = run.layout();
+  const std::string& name = run.config().hpo.metric;
+  const json& value = decision.contains("value") ? decision["value"] : json();
+  const std::vector<CurvePoint> curve = ReadCurve(L.trial_progress(run.id));
+  json info = additional;
+  info["steps_run"] = curve.empty() ? decision["step"] : CurveJson({curve.back()})[0][0];
+  MarkPruned(run.rec, name, value.is_number() ? value.get<double>() : 0.0, decision, CurveJson(curve), info);
+  if (!value.is_number()) run.rec[name] = nullptr;  // it stopped on a value that was not finite
+  run.campaign.Write(TrialState::kRunning, run.id, run.rec);
+  if (run.campaign.Move(run.id, TrialState::kRunning, TrialState::kPruned) == Outcome::kExists)
+    RemoveFile(L.trial_file(TrialState::kRunning, run.id));  // a second run of a pruned trial
+  Info(run.tag + ": pruned: " + DescribeStop(run.id, decision));
+  return RunOutcome::kPruned;
+}
+
 // Why a supervised attempt failed.
 Failure AttemptFailure(const TrialRun& run, const Supervision& s, const ParsedResult& result) {
   Failure f;
@@ -201,9 +230,10 @@ Failure AttemptFailure(const TrialRun& run, const Supervision& s, const ParsedRe
 
 RunOutcome EndAttempt(TrialRun& run, Supervision& s) {
   const ParsedResult result = ReadResult(run.layout().trial_result(run.id), run.config().hpo.metric);
+  const std::optional<json> stop = StopDecisionOf(run.layout(), run.id);
   EndingFacts facts{run.slurm.present(), run.can_requeue(), s.warned,     s.term_signal,
                     s.exit.ok(),         s.exit.signal != 0, result.metric.has_value(),
-                    std::nullopt};
+                    stop.has_value(),    std::nullopt};
   Ending ending = DecideEnding(facts);
   if (ending == Ending::kRequeue) {
     if (Requeue(run, s)) return RunOutcome::kLeftRunning;
@@ -219,6 +249,7 @@ RunOutcome EndAttempt(TrialRun& run, Supervision& s) {
     case Ending::kBackToPending: return BackToPending(run, s);
     case Ending::kLeaveRunning: return LeaveRunning(run, s);
     case Ending::kFinish: return Finish(run, *result.metric, AttemptAdditional(run, s, result));
+    case Ending::kPrune: return Prune(run, *stop, AttemptAdditional(run, s, result));
     default: return Fail(run, AttemptFailure(run, s, result));
   }
 }

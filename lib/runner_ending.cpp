@@ -4,6 +4,9 @@ namespace hpo {
 
 Ending DecideEnding(const EndingFacts& f) {
   const bool has_result = f.trial_ok && f.has_metric;
+  // Stopped early as the pruner told it: its value where it stopped is its record (a result
+  // it wrote after the decision changes nothing: the decision was made and holds).
+  if (f.told_to_stop && f.trial_ok && !f.term_signal) return Ending::kPrune;
   // Warned of the time limit (or preemption) with attempts left: the trial has checkpointed
   // into its folder (or was stopped); the task is requeued and resumes as the next attempt.
   if (f.warned && f.can_requeue && !f.term_signal && !has_result) return Ending::kRequeue;

@@ -27,6 +27,7 @@ struct EndingFacts {
   bool trial_ok = false;     // the trial exited with code 0
   bool trial_signalled = false;  // the trial was killed by a signal
   bool has_metric = false;       // its result file has a finite metric
+  bool told_to_stop = false;     // the pruner told it to stop (a stop decision in its folder)
   std::optional<bool> slurm_ending;  // SLURM is ending the job; nullopt: not asked yet
 };
 
@@ -37,6 +38,7 @@ enum class Ending {
   kAskSlurm,       // the trial was killed by a signal: whether SLURM is ending the job decides
   kLeaveRunning,   // SLURM is ending the job: hpo-collect settles it, or a requeue resumes it
   kFinish,         // a finite metric: results/
+  kPrune,          // told to stop by the pruner, and it did (exit 0): pruned/
   kFail            // failed/, with the reason
 };
 

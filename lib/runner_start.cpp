@@ -67,7 +67,9 @@ std::vector<std::string> TrialEnvironment(const TrialRun& run) {
                          {"HPO_ATTEMPT", std::to_string(run.attempt)},
                          {"HPO_RESTART_COUNT", std::to_string(run.restart_count)},
                          {"HPO_METRIC", cfg.hpo.metric},
-                         {"HPO_CAMPAIGN_DIR", L.root().string()}});
+                         {"HPO_CAMPAIGN_DIR", L.root().string()},
+                         {"HPO_PRUNER", PrunerKindName(cfg.pruner.kind)},
+                         {"HPO_PRUNE", ExecutableDir() + "/hpo-prune"}});
   // The Python helper (hpo_trial) is importable by every trial without set-up.
   if (std::string py = PythonHelperDir(); !py.empty()) {
     const char* old = std::getenv("PYTHONPATH");

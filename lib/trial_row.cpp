@@ -59,6 +59,13 @@ TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::st
     r.stderr_tail = it->get<std::string>();
   if (std::string log = StderrLogOf(rec); !log.empty() && state != TrialState::kFinished)
     r.info.stderr_log = log;
+  if (it = rec.find("pruned"); state == TrialState::kPruned && it != rec.end() && it->is_object()) {
+    if (auto s = it->find("step"); s != it->end() && s->is_number()) r.pruned_step = s->get<double>();
+    if (auto k = it->find("rung"); k != it->end() && k->is_number_integer()) r.pruned_rung = k->get<int>();
+    if (r.reason.empty())
+      r.reason = "pruned at step " + (r.pruned_step ? nlohmann::json(*r.pruned_step).dump() : std::string("?")) +
+                 (r.pruned_rung >= 0 ? " (rung " + std::to_string(r.pruned_rung) + ")" : " (median rule)");
+  }
   return r;
 }
 

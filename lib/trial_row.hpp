@@ -28,12 +28,15 @@ struct TrialInfo {
 struct TrialRow {
   TrialId id = 0;
   TrialState state = TrialState::kPending;
-  std::optional<double> metric;       // finished trials
+  std::optional<double> metric;       // finished trials; pruned: the value where it stopped
   std::string config;                 // the config object as compact JSON; "" when not read
   TrialInfo info;
   std::string reason;                 // failed trials
   std::string stderr_tail;            // failed trials: the end of its stderr, "" if none
   int attempt = 1;
+  // Pruned trials: the step and the ASHA rung (-1 for the median rule) where it stopped.
+  std::optional<double> pruned_step;
+  int pruned_rung = -1;
 
   // The config as a JSON object (empty when not read), parsed on first use: a collect over
   // 100,000 trials never builds these documents.

@@ -224,7 +224,7 @@ TEST_CASE("the output files hold the summary and quote CSV fields that need it")
   CHECK(fr["metric"] == "error");
   CHECK(fr["mode"] == "min");
   CHECK(fr["n_trials"] == 6);
-  CHECK(fr["counts"] == json{{"pending", 1}, {"running", 0}, {"finished", 2}, {"failed", 1}});
+  CHECK(fr["counts"] == json{{"pending", 1}, {"running", 0}, {"finished", 2}, {"failed", 1}, {"pruned", 0}});
   CHECK(fr["updated_at"].is_number());
   CHECK(json::parse(t::ReadText(c.layout().best_config())) == fr["best_config"]);
 
