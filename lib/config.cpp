@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -75,16 +76,25 @@ std::int64_t GetInt(const YAML::Node& node, const std::string& file, const std::
   return x;
 }
 
+// The shortest text of a number: 9, 0.5, 1e-05.
+std::string NumberText(double x) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+// A finite number above `min_exclusive` (or at least `min` when kInclusive).
+enum class Bound { kExclusive, kInclusive };
 double GetNumber(const YAML::Node& node, const std::string& file, const std::string& key,
-                 double min_exclusive) {
+                 double min, Bound bound = Bound::kExclusive) {
   nlohmann::json v = IsNumber(node) ? YamlToJson(node) : nlohmann::json();
   if (!v.is_number() || !std::isfinite(v.get<double>()))
     throw UsageError(Where(file, node, key) + "expected a number, got '" +
                      (node.IsScalar() ? node.Scalar() : "<not a scalar>") + "'");
   double x = v.get<double>();
-  if (!(x > min_exclusive))
-    throw UsageError(Where(file, node, key) + "must be greater than " +
-                     nlohmann::json(min_exclusive).dump() + ", got " + v.dump());
+  if (bound == Bound::kExclusive ? !(x > min) : !(x >= min))
+    throw UsageError(Where(file, node, key) + (bound == Bound::kExclusive ? "must be greater than " : "must be >= ") +
+                     NumberText(min) + ", got " + NumberText(x));
   return x;
 }
 
@@ -126,7 +136,7 @@ PrunerSection ParsePruner(const YAML::Node& p, const std::string& file) {
       a.min_trials = static_cast<int>(GetInt(n, file, "pruner.min_trials", 1, 1000000));
     if (a.min_resource >= a.max_resource)
       throw UsageError(Where(file, max, "pruner.max_resource") + "must be greater than "
-                       "pruner.min_resource (" + nlohmann::json(a.min_resource).dump() +
+                       "pruner.min_resource (" + NumberText(a.min_resource) +
                        "), or no trial is ever judged");
     if (YAML::Node n = p["brackets"]; given(n)) {
       int most = MaxBrackets(a);
@@ -135,11 +145,8 @@ PrunerSection ParsePruner(const YAML::Node& p, const std::string& file) {
   } else if (out.kind == PrunerKind::kMedian) {
     if (YAML::Node n = p["n_startup_trials"]; given(n))
       out.median.n_startup_trials = static_cast<int>(GetInt(n, file, "pruner.n_startup_trials", 0, 1000000));
-    if (YAML::Node n = p["n_warmup_steps"]; given(n)) {
-      double w = GetNumber(n, file, "pruner.n_warmup_steps", -1);
-      if (w < 0) throw UsageError(Where(file, n, "pruner.n_warmup_steps") + "must be >= 0");
-      out.median.n_warmup_steps = w;
-    }
+    if (YAML::Node n = p["n_warmup_steps"]; given(n))
+      out.median.n_warmup_steps = GetNumber(n, file, "pruner.n_warmup_steps", 0, Bound::kInclusive);
   }
   return out;
 }

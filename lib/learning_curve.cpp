@@ -38,7 +38,7 @@ void AppendCurvePoint(const boost::filesystem::path& progress, double step, doub
                          {"time", std::round(NowSeconds() * 1000) / 1000},
                          {"attempt", attempt}};
   std::string text = line.dump() + "\n";
-  Fd fd(::open(progress.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0666));
+  Fd fd(::open(progress.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0666));
   if (!fd.valid()) throw Error("cannot open " + progress.string() + ": " + std::strerror(errno));
   if (!EndsWithNewline(fd.get())) text.insert(text.begin(), '\n');
   for (size_t done = 0; done < text.size();) {

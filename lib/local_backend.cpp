@@ -38,10 +38,14 @@ bool StillPending(const Layout& L, TrialId id) {
   return ::lstat(L.trial_file(TrialState::kPending, id).c_str(), &st) == 0;
 }
 
-// Counts a runner's end by its exit status (hpo-run --help).
-void Count(LocalResult& res, int status) {
+// Counts a runner's end by its exit status (hpo-run --help), and a pruned trial (exit 0 too)
+// by where its record went.
+void Count(LocalResult& res, int status, const Layout& L, TrialId id) {
   ExitInfo e = FromWaitStatus(status);
-  if (e.ok())
+  struct stat st;
+  if (e.ok() && ::lstat(L.trial_file(TrialState::kPruned, id).c_str(), &st) == 0)
+    ++res.pruned;
+  else if (e.ok())
     ++res.finished;
   else if (!e.signal && e.exit_code == static_cast<int>(ExitStatus::kNotRun))
     ++res.not_run;
@@ -56,6 +60,7 @@ void Count(LocalResult& res, int status) {
 LocalResult& LocalResult::operator+=(const LocalResult& o) {
   started += o.started;
   finished += o.finished;
+  pruned += o.pruned;
   failed += o.failed;
   not_run += o.not_run;
   returned += o.returned;
@@ -152,7 +157,7 @@ LocalResult RunLocal(const Campaign& campaign, int max_concurrent, const std::st
       auto it = children.find(done);
       if (it == children.end()) continue;
       slots.Release(it->second.slot, it->second.holder);
-      Count(res, status);
+      Count(res, status, L, it->second.holder.trial_id);
       children.erase(it);
     }
   }

@@ -14,6 +14,7 @@ namespace hpo {
 struct LocalResult {
   int started = 0;
   int finished = 0;  // ran the trial and it finished (exit 0)
+  int pruned = 0;    // ran the trial and the pruner stopped it (exit 0, pruned/)
   int failed = 0;    // the trial failed, or the runner hit an error or was killed
   int not_run = 0;   // ran nothing: claimed by another runner meanwhile, or already done (exit 3)
   int returned = 0;  // interrupted: the trial went back to pending (exit 130)

@@ -57,7 +57,7 @@ __all__ = [
     "EXIT_REQUEUE", "HpoTrialError",
     "config", "trial_id", "attempt", "restart_count", "trial_dir",
     "result_path", "metric_name", "campaign_dir", "checkpoint_path",
-    "report", "report_intermediate",
+    "report", "report_intermediate", "should_prune",
     "install_preemption_handler", "should_stop",
     "save_checkpoint", "load_checkpoint",
 ]
@@ -355,7 +355,53 @@ def report_intermediate(step, value, **extra):
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+    _ask_pruner(step, number)
     return path
+
+
+# --------------------------------------------------------------------------
+# early stopping
+# --------------------------------------------------------------------------
+
+_prune = False
+
+
+def _ask_pruner(step, value):
+    """Report (step, value) to the campaign's pruner through ``$HPO_PRUNE``.
+
+    The rule lives once, in the hpo-prune tool: it records the value at a
+    rung and decides, once per rung (a resumed attempt gets the same answer).
+    Exit 0 continue, 1 stop; anything else (it could not run) is warned about
+    and the trial goes on.
+    """
+    global _prune
+    kind = os.environ.get("HPO_PRUNER", "none")
+    tool = os.environ.get("HPO_PRUNE", "")
+    if kind in ("", "none") or not tool or _prune:
+        return
+    import subprocess
+    try:
+        rc = subprocess.call([tool, "--no-curve", repr(float(step)), repr(float(value))])
+    except OSError as e:
+        print("hpo_trial: warning: cannot run %s: %s; the trial continues" % (tool, e),
+              file=sys.stderr)
+        return
+    if rc == 1:
+        _prune = True
+    elif rc != 0:
+        print("hpo_trial: warning: %s exited %d; the trial continues" % (tool, rc),
+              file=sys.stderr)
+
+
+def should_prune():
+    """Return True once the campaign's pruner has told this trial to stop.
+
+    Call it after :func:`report_intermediate`; when it is True, end the trial
+    (``sys.exit(0)``; a result is not needed): hpo-run records it as pruned,
+    with its learning curve and the value where it stopped. Always False when
+    the campaign has no ``pruner:`` section (kind none).
+    """
+    return _prune
 
 
 # --------------------------------------------------------------------------

@@ -306,6 +306,54 @@ TEST_CASE("bad configs are refused with the file and key and what to change") {
       {"bad indentation",
        "space:\n  x: 1\n y: 2\n",
        {"{file}:3:", "yaml syntax error: ", "indentation"}},
+      {"pruner without a kind",
+       kSpace + "pruner:\n  max_resource: 27\n",
+       {"{file}:4: pruner: ", "has no kind", "kind: asha"}},
+      {"unknown pruner kind",
+       kSpace + "pruner:\n  kind: hyperband\n",
+       {"{file}:4: pruner.kind: ", "must be asha, median or none, got 'hyperband'"}},
+      {"misspelt pruner key",
+       kSpace + "pruner:\n  kind: asha\n  max_resouce: 27\n",
+       {"{file}:5: pruner.max_resouce: ", "unknown key", "did you mean 'max_resource'"}},
+      {"asha without max_resource",
+       kSpace + "pruner:\n  kind: asha\n  min_resource: 1\n",
+       {"{file}:4: pruner.max_resource: ", "required for kind asha", "max_resource: 27"}},
+      {"asha max_resource not above min_resource",
+       kSpace + "pruner:\n  kind: asha\n  min_resource: 9\n  max_resource: 9\n",
+       {"{file}:6: pruner.max_resource: ", "must be greater than pruner.min_resource (9)"}},
+      {"asha max_resource not a number",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: lots\n",
+       {"{file}:5: pruner.max_resource: ", "expected a number, got 'lots'"}},
+      {"asha min_resource zero",
+       kSpace + "pruner:\n  kind: asha\n  min_resource: 0\n  max_resource: 9\n",
+       {"{file}:5: pruner.min_resource: ", "must be greater than 0"}},
+      {"asha reduction factor 1",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: 9\n  reduction_factor: 1\n",
+       {"{file}:6: pruner.reduction_factor: ", "between 2 and 1000, got 1"}},
+      {"asha reduction factor not whole",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: 9\n  reduction_factor: 2.5\n",
+       {"{file}:6: pruner.reduction_factor: ", "expected a whole number"}},
+      {"asha min_trials zero",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: 9\n  min_trials: 0\n",
+       {"{file}:6: pruner.min_trials: ", "between 1 and"}},
+      {"more brackets than rungs",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: 27\n  brackets: 4\n",
+       {"{file}:6: pruner.brackets: ", "between 1 and 3, got 4"}},
+      {"a median key under asha",
+       kSpace + "pruner:\n  kind: asha\n  max_resource: 27\n  n_warmup_steps: 3\n",
+       {"{file}:6: pruner.n_warmup_steps: ", "not a key of kind asha", "kind asha takes min_resource"}},
+      {"an asha key under median",
+       kSpace + "pruner:\n  kind: median\n  max_resource: 27\n",
+       {"{file}:5: pruner.max_resource: ", "not a key of kind median", "n_startup_trials"}},
+      {"a key under none",
+       kSpace + "pruner:\n  kind: none\n  max_resource: 27\n",
+       {"{file}:5: pruner.max_resource: ", "not a key of kind none; remove it"}},
+      {"median negative warm-up",
+       kSpace + "pruner:\n  kind: median\n  n_warmup_steps: -2\n",
+       {"{file}:5: pruner.n_warmup_steps: ", "must be >= 0"}},
+      {"pruner not a mapping",
+       kSpace + "pruner: asha\n",
+       {"{file}:3: pruner: ", "must be a mapping"}},
   };
   t::ScratchDir dir;
   for (const Bad& bad : bads) {
@@ -546,6 +594,39 @@ TEST_CASE("the example configs shipped in examples/ load") {
     CHECK(cfg.hpo.seed == 42);
     CHECK(cfg.hpo.checkpoint_interval == 5);
   }
+}
+
+TEST_CASE("the pruner section takes each kind's keys, with the documented defaults") {
+  const std::string space = "space:\n  x: {uniform: [0, 1]}\n";
+  hpo::Config none = hpo::ParseConfig(space, "c.yaml");
+  CHECK(none.pruner.kind == hpo::PrunerKind::kNone);
+  CHECK(none.pruner.Describe() == R"({"kind":"none"})");
+
+  hpo::Config asha = hpo::ParseConfig(space + "pruner: {kind: asha, max_resource: 81}\n", "c.yaml");
+  CHECK(asha.pruner.kind == hpo::PrunerKind::kAsha);
+  CHECK(asha.pruner.asha.min_resource == 1);
+  CHECK(asha.pruner.asha.max_resource == 81);
+  CHECK(asha.pruner.asha.reduction_factor == 3);
+  CHECK(asha.pruner.asha.min_trials == 1);
+  CHECK(asha.pruner.brackets == 1);
+
+  hpo::Config full = hpo::ParseConfig(
+      space + "pruner:\n  kind: asha\n  min_resource: 0.5\n  max_resource: 100\n"
+              "  reduction_factor: 4\n  min_trials: 5\n  brackets: 3\n", "c.yaml");
+  CHECK(full.pruner.asha.min_resource == 0.5);
+  CHECK(full.pruner.asha.reduction_factor == 4);
+  CHECK(full.pruner.asha.min_trials == 5);
+  CHECK(full.pruner.brackets == 3);
+  CHECK(full.pruner.Describe() != asha.pruner.Describe());
+
+  hpo::Config median = hpo::ParseConfig(
+      space + "pruner: {kind: median, n_startup_trials: 3, n_warmup_steps: 2}\n", "c.yaml");
+  CHECK(median.pruner.kind == hpo::PrunerKind::kMedian);
+  CHECK(median.pruner.median.n_startup_trials == 3);
+  CHECK(median.pruner.median.n_warmup_steps == 2);
+  // kind none is the same rule as no section at all
+  CHECK(hpo::ParseConfig(space + "pruner: {kind: none}\n", "c.yaml").pruner.Describe() ==
+        none.pruner.Describe());
 }
 
 TEST_CASE("the fingerprint depends on space and seed and method only") {

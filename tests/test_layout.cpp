@@ -226,4 +226,31 @@ TEST_CASE("slot names round trip and nothing else parses as a slot") {
     CHECK_FALSE(hpo::ParseSlotName(bad).has_value());
   }
 }
+
+TEST_CASE("rung names round trip, and nothing else parses as one") {
+  for (auto [b, k] : {std::pair{0, 0}, {0, 3}, {2, 1}, {12, 40}}) {
+    std::string name = hpo::AshaRungName(b, k);
+    CAPTURE(name);
+    auto back = hpo::ParseAshaRungName(name);
+    REQUIRE(back);
+    CHECK(back->first == b);
+    CHECK(back->second == k);
+  }
+  CHECK(hpo::AshaRungName(1, 2) == "bracket_1.rung_2");
+  for (const char* bad : {"", "bracket_", "bracket_1", "bracket_1.rung_", "bracket_01.rung_2",
+                          "bracket_1.rung_02", "bracket_-1.rung_2", "bracket_1.rung_2x",
+                          "bracket_1.rung_2/..", "median.step_3", "rung_1"}) {
+    CAPTURE(std::string(bad));
+    CHECK_FALSE(hpo::ParseAshaRungName(bad).has_value());
+  }
+  CHECK(hpo::MedianStepName(3) == "median.step_3");
+  CHECK(hpo::MedianStepName(0.5) == "median.step_0.5");
+  CHECK(hpo::MedianStepName(-0.0) == "median.step_0");
+  hpo::Layout L("/c");
+  CHECK(L.rung_dir(hpo::AshaRungName(0, 1)) == fs::path("/c/rungs/bracket_0.rung_1"));
+  CHECK(L.trial_decision(7, hpo::AshaRungName(0, 1)) ==
+        fs::path("/c/trials/trial_7/prune/bracket_0.rung_1.json"));
+  CHECK(L.state_dir(hpo::TrialState::kPruned) == fs::path("/c/pruned"));
+  CHECK(hpo::ParseStateName("pruned") == hpo::TrialState::kPruned);
+}
 TEST_SUITE_END();

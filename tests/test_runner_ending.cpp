@@ -19,6 +19,7 @@ const char* Name(Ending e) {
     case Ending::kAskSlurm: return "ask SLURM";
     case Ending::kLeaveRunning: return "leave running";
     case Ending::kFinish: return "finish";
+    case Ending::kPrune: return "prune";
     case Ending::kFail: return "fail";
   }
   return "?";
@@ -79,6 +80,33 @@ TEST_CASE("the ending of an attempt is decided from what happened") {
     f.slurm_ending = r.slurm_ending;
     CAPTURE(r.what);
     CHECK(std::string(Name(hpo::DecideEnding(f))) == Name(r.want));
+  }
+}
+
+TEST_CASE("a trial told to stop by the pruner is pruned when it exits 0, whatever it wrote") {
+  struct Case { const char* what; bool slurm, warned; int term; bool ok, signalled, metric; Ending want; };
+  const Case cases[] = {
+      {"exit 0, no result",                     false, false, 0,    true,  false, false, Ending::kPrune},
+      {"exit 0, a result written anyway",       false, false, 0,    true,  false, true,  Ending::kPrune},
+      {"SLURM: exit 0, no result",              true,  false, 0,    true,  false, false, Ending::kPrune},
+      {"SLURM: USR2 came too, exit 0",          true,  true,  0,    true,  false, false, Ending::kPrune},
+      {"exit 1 after the stop: a failure",      false, false, 0,    false, false, false, Ending::kFail},
+      {"local Ctrl-C after the stop",           false, false, INT,  false, true,  false, Ending::kBackToPending},
+      {"SLURM: scancel after the stop",         true,  false, TERM, false, true,  false, Ending::kLeaveRunning},
+  };
+  for (const Case& c : cases) {
+    EndingFacts f;
+    f.under_slurm = c.slurm;
+    f.can_requeue = c.slurm;
+    f.warned = c.warned;
+    f.term_signal = c.term;
+    f.trial_ok = c.ok;
+    f.trial_signalled = c.signalled;
+    f.has_metric = c.metric;
+    f.told_to_stop = true;
+    f.slurm_ending = true;
+    CAPTURE(c.what);
+    CHECK(std::string(Name(hpo::DecideEnding(f))) == Name(c.want));
   }
 }
 

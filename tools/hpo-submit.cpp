@@ -35,7 +35,8 @@ int LocalSummary(const hpo::Campaign& campaign, const hpo::LocalResult& r) {
   using hpo::TrialState;
   auto n = [](auto v) { return std::to_string(v); };
   std::string line = "local: " + n(r.started) + " runner(s) started: " + n(r.finished) +
-                     " finished, " + n(r.failed) + " failed, " + n(r.not_run) +
+                     " finished, " + (r.pruned ? n(r.pruned) + " pruned, " : std::string()) +
+                     n(r.failed) + " failed, " + n(r.not_run) +
                      " ran nothing (trial claimed by another runner or already done)";
   if (r.returned) line += ", " + n(r.returned) + " returned to pending";
   if (r.stranded)
@@ -45,11 +46,13 @@ int LocalSummary(const hpo::Campaign& campaign, const hpo::LocalResult& r) {
   const hpo::Layout& L = campaign.layout();
   size_t finished = campaign.List(TrialState::kFinished).size();
   size_t failed = campaign.List(TrialState::kFailed).size();
-  hpo::Info(L.root().string() + ": " + n(finished) + " finished, " + n(failed) + " failed, " +
+  size_t pruned = campaign.List(TrialState::kPruned).size();
+  hpo::Info(L.root().string() + ": " + n(finished) + " finished, " +
+            (pruned ? n(pruned) + " pruned, " : std::string()) + n(failed) + " failed, " +
             n(campaign.List(TrialState::kRunning).size()) + " running, " +
             n(campaign.List(TrialState::kPending).size()) + " pending");
   std::string status = "hpo-collect --status " + L.root().string();
-  if (failed > 0 && finished == 0)
+  if (failed > 0 && finished == 0 && pruned == 0)
     throw hpo::Error("every trial failed (" + n(failed) + " failed, none finished): the reasons are in " +
                      L.state_dir(TrialState::kFailed).string() + "/trial_<i>.json, the trials' output in " +
                      L.trials_dir().string() + "/trial_<i>/stderr.log; " + status + " lists them");

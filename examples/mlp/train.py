@@ -20,6 +20,10 @@ Parameters (from the config JSON; all but hidden_sizes/lr have defaults):
 Result: {"error": 1 - validation accuracy, "training_time": s, "accuracy": ...,
 "epochs_run": n, ...}; one line per epoch in HPO_TRIAL_DIR/progress.jsonl.
 
+Early stopping: every epoch's validation error goes to the campaign's pruner
+(hpo_trial.report_intermediate); when hpo_trial.should_prune() says so the
+script stops at once and exits 0, and hpo-run records the trial as pruned.
+
 Checkpoint/resume: every HPO_EXAMPLE_CHECKPOINT_EVERY epochs (default 5, the
 seed's checkpoint_interval) and on SIGUSR2 the model is pickled to
 HPO_TRIAL_DIR/mlp_checkpoint.pkl; after SIGUSR2 the script exits 75 (requeue).
@@ -193,6 +197,12 @@ def main(argv=None):
         state["epoch"] += 1
         state["training_time"] += time.perf_counter() - t0
         hpo_trial.report_intermediate(state["epoch"], error, train_loss=float(clf.loss_))
+        if hpo_trial.should_prune():
+            # The campaign's pruner (hpo.yaml's pruner: section) judged this configuration
+            # hopeless at this epoch: stop here; hpo-run records the trial as pruned.
+            print("train.py: pruned at epoch %d (validation error %.4f)" % (state["epoch"], error),
+                  file=sys.stderr)
+            return 0
         if state["epoch"] % ckpt_every == 0 and state["epoch"] < params["max_epochs"]:
             checkpoint()
 
