@@ -55,7 +55,7 @@ while read -r line; do
   note "README: $line"
   (cd clone && PATH=/usr/bin:/bin bash -c "$line") > readme.out 2> readme.err || fail "$line: $(cat readme.err)"
 done < <(readme_campaign_commands clone local)
-assert_eq "$(count_files clone/hpo_results/mlp_example/results)" 4 "trials of the README's command ($(cat readme.err))"
+assert_eq "$(count_ended clone/hpo_results/mlp_example)" 4 "trials (finished or pruned) of the README's command ($(cat readme.err))"
 json_get clone/hpo_results/mlp_example/campaign.json 'j["config_dir"]' | grep -qx "$SCRATCH/clone/examples/mlp" \
   || fail "the campaign was not made from the clone's example: $(cat clone/hpo_results/mlp_example/campaign.json)"
 note "ok"

@@ -101,7 +101,7 @@ for ((i = 0; i < n; i++)); do
   for d in pending running results failed; do [ -e camp/$d/trial_$i.json ] && c=$((c + 1)); done
   [ "$c" -eq 1 ] || fail "trial $i is in $c state folders"
 done
-json_get camp/final_results.json 'j["counts"] == {"pending": 0, "running": 0, "finished": '$n', "failed": 0} and j["n_trials"] == '$n \
+json_get camp/final_results.json 'j["counts"] == {"pending": 0, "running": 0, "finished": '$n', "failed": 0, "pruned": 0} and j["n_trials"] == '$n \
   | grep -qx True || fail "final_results.json: $(cat camp/final_results.json)"
 assert_eq "$(($(wc -l < camp/results.csv) - 1))" $n "rows of results.csv"
 [ -z "$(cat c.*.err)" ] || fail "a collect warned: $(cat c.*.err | sort | uniq -c | head)"

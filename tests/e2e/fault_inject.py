@@ -58,7 +58,8 @@ import sys
 import time
 
 TRIAL_NAME = re.compile(r"^trial_(0|[1-9][0-9]{0,11})\.json$")
-STATES = {"pending": "pending", "running": "running", "results": "finished", "failed": "failed"}
+STATES = {"pending": "pending", "running": "running", "results": "finished", "failed": "failed",
+          "pruned": "pruned"}
 DECOY_METRIC = -1.0  # planted decoys carry it; no real trial can (x is drawn from [0, 1])
 
 

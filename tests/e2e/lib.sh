@@ -31,6 +31,12 @@ assert_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 # count_files DIR: trial files in a state folder.
 count_files() { find "$1" -maxdepth 1 -name 'trial_*.json' | wc -l; }
 
+# count_ended CAMPAIGN: trials that ended finished or pruned (results/ + pruned/).
+count_ended() { { find "$1/results" "$1/pruned" -maxdepth 1 -name 'trial_*.json' 2>/dev/null || true; } | wc -l; }
+
+# ended_record CAMPAIGN ID: the record of a trial that ended finished or pruned.
+ended_record() { { find "$1/results" "$1/pruned" -maxdepth 1 -name "trial_$2.json" 2>/dev/null || true; } | head -1; }
+
 # at_least DIR N / exactly DIR N: state-folder counts, for wait_until (evaluated each poll).
 at_least() { [ "$(count_files "$1")" -ge "$2" ]; }
 exactly() { [ "$(count_files "$1")" -eq "$2" ]; }
@@ -180,4 +186,79 @@ printf '{"error": %s}\n' "$1" > "$HPO_RESULT.tmp.$$"
 mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
 echo "end $$ $(date +%s.%N)" >> "$runs"
 SH
+}
+
+# curve.sh X: a trial with a learning curve for the pruning tests. Its value after epoch e
+# (1..$EPOCHS, default 9) is X + 1/e, reported with "$HPO_PRUNE" e value; told to stop
+# (exit status 1) it exits 0 at once. Trial $PAUSE_TRIAL (if set), on its first execution,
+# stops at epoch 2 (after rung 0, before rung 1): it writes $HPO_TRIAL_DIR/paused and waits;
+# SIGUSR2 makes it exit 75 (checkpointed, requeue me), SIGTERM 143. Every later execution
+# of that trial is $PENALTY (default 1) worse at every epoch: judged again at rung 0 it
+# would stop. Each execution appends "start <attempt> <restart count>" to runs.log.
+write_curve_objective() {
+  cat > curve.sh <<'SH'
+#!/bin/bash
+set -eu
+export LC_ALL=C
+echo "start $HPO_ATTEMPT $HPO_RESTART_COUNT" >> "$HPO_TRIAL_DIR/runs.log"
+penalty=0
+pause=false
+if [ "$HPO_TRIAL_ID" = "${PAUSE_TRIAL:--1}" ]; then
+  if [ -e "$HPO_TRIAL_DIR/paused" ]; then penalty=${PENALTY:-1}; else pause=true; fi
+fi
+for ((e = 1; e <= ${EPOCHS:-9}; e++)); do
+  v=$(awk -v x="$1" -v e="$e" -v p="$penalty" 'BEGIN { printf "%.6f", x + 1 / e + p }')
+  "$HPO_PRUNE" "$e" "$v" || exit 0
+  if [ "$e" = 2 ] && $pause; then
+    trap 'exit 75' USR2
+    trap 'exit 143' TERM
+    touch "$HPO_TRIAL_DIR/paused"
+    sleep 120 & wait $!
+  fi
+  sleep "${SLEEP:-0}"
+done
+printf '{"error": %s, "epochs_run": %d}\n' "$v" "${EPOCHS:-9}" > "$HPO_RESULT.tmp.$$"
+mv "$HPO_RESULT.tmp.$$" "$HPO_RESULT"
+SH
+  chmod +x curve.sh
+}
+
+# check_pruned_campaign DIR N: every one of the N trials ended finished or pruned; each pruned
+# record stopped at a rung of its decisions with the value its curve has there; each rung
+# folder holds at most one value per trial; results.csv and final_results.json count them.
+check_pruned_campaign() {
+  $PY - "$1" "$2" <<'PY' || fail "pruned campaign $1 is not consistent"
+import collections, csv, glob, json, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+ids = {}
+for state, folder in (("finished", "results"), ("pruned", "pruned"), ("failed", "failed"),
+                      ("running", "running"), ("pending", "pending")):
+    for f in glob.glob(os.path.join(d, folder, "trial_*.json")):
+        i = int(os.path.basename(f)[6:-5])
+        assert i not in ids, "trial %d in two states" % i
+        ids[i] = (state, json.load(open(f)))
+assert sorted(ids) == list(range(n)), "trials %s" % sorted(ids)
+bad = [i for i, (s, _) in ids.items() if s not in ("finished", "pruned")]
+assert not bad, "not finished or pruned: %s" % [(i, ids[i][0], ids[i][1].get("reason")) for i in bad]
+pruned = [(i, r) for i, (s, r) in ids.items() if s == "pruned"]
+assert pruned, "nothing was pruned"
+for i, r in pruned:
+    p = r["pruned"]
+    assert r["state"] == "pruned" and p["verdict"] == "stop", r
+    curve = dict((s, v) for s, v in r["learning_curve"])
+    assert curve[p["step"]] == p["value"] == r["error"], (i, curve, p)
+    assert max(curve) == p["step"], "trial %d ran past its stop: %s" % (i, curve)
+    dec = json.load(open(os.path.join(d, "trials", "trial_%d" % i, "prune", "bracket_0.rung_%d.json" % p["rung"])))
+    assert dec == p, (dec, p)
+    assert "training_time" in r["additional_info"]
+for rung in glob.glob(os.path.join(d, "rungs", "*")):
+    trials = collections.Counter(name.split(".")[1] for name in os.listdir(rung))
+    assert max(trials.values()) == 1, "a trial recorded twice in %s: %s" % (rung, trials)
+rows = list(csv.DictReader(open(os.path.join(d, "results.csv"))))
+assert collections.Counter(r["state"] for r in rows) == collections.Counter(s for s, _ in ids.values()), rows
+fr = json.load(open(os.path.join(d, "final_results.json")))
+assert fr["counts"]["pruned"] == len(pruned) and fr["best_is_pruned"] is False, fr
+assert ids[fr["best_trial_id"]][0] == "finished", fr
+print("%d trials: %d pruned" % (n, len(pruned)))
+PY
 }

@@ -31,7 +31,7 @@ submitted_jobs() { sed -n 's/^submitted .* job \([0-9][0-9]*\).*/\1/p' "$@" | so
 run_readme installed local project "$SCRATCH/prefix/bin:/usr/bin:/bin"
 run_readme clone local clone /usr/bin:/bin
 for dir in project clone; do
-  assert_eq "$(count_files $dir/$campaign/results)" 4 "local trials in $dir"
+  assert_eq "$(count_ended $dir/$campaign)" 4 "local trials (finished or pruned) in $dir"
 done
 
 run_readme installed slurm project "$SCRATCH/prefix/bin:/usr/bin:/bin"
@@ -51,10 +51,12 @@ wait_until 600 slurm_idle $jobs || fail "jobs $jobs did not finish: $(squeue -r)
 for dir in project clone; do
   [ -f $dir/$campaign/final_results.json ] || fail "the chained hpo-collect wrote nothing in $dir"
   hpo-collect $dir/$campaign > $dir/collect.out 2> $dir/collect.err || fail "collect in $dir: $(cat $dir/collect.err)"
-  grep -q "20 trials: 20 finished, 0 running, 0 pending, 0 failed" $dir/collect.out \
+  grep -q "20 trials: [0-9]* finished, 0 running, 0 pending, 0 failed, [0-9]* pruned" $dir/collect.out \
     || fail "$dir: $(cat $dir/collect.out $dir/collect.err)"
-  json_get $dir/$campaign/results/trial_19.json 'j["additional_info"]["slurm_array_job_id"] != ""' | grep -qx True \
-    || fail "trial 19 in $dir did not run under SLURM: $(cat $dir/$campaign/results/trial_19.json)"
+  assert_eq "$(count_ended $dir/$campaign)" 20 "trials (finished or pruned) in $dir"
+  rec19=$(ended_record $dir/$campaign 19)
+  json_get "$rec19" 'j["additional_info"]["slurm_array_job_id"] != ""' | grep -qx True \
+    || fail "trial 19 in $dir did not run under SLURM: $(cat "$rec19")"
 done
 json_get project/$campaign/campaign.json 'j["config_dir"]' | grep -qx "$SCRATCH/prefix/share/hpo/examples/mlp" \
   || fail "the installed campaign was not made from the installed example"
