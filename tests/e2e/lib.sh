@@ -34,6 +34,9 @@ count_files() { find "$1" -maxdepth 1 -name 'trial_*.json' | wc -l; }
 # count_ended CAMPAIGN: trials that ended finished or pruned (results/ + pruned/).
 count_ended() { { find "$1/results" "$1/pruned" -maxdepth 1 -name 'trial_*.json' 2>/dev/null || true; } | wc -l; }
 
+# ended_exactly CAMPAIGN N: for wait_until (evaluated each poll).
+ended_exactly() { [ "$(count_ended "$1")" -eq "$2" ]; }
+
 # ended_record CAMPAIGN ID: the record of a trial that ended finished or pruned.
 ended_record() { { find "$1/results" "$1/pruned" -maxdepth 1 -name "trial_$2.json" 2>/dev/null || true; } | head -1; }
 
