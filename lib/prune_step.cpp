@@ -36,12 +36,15 @@ json StepJson(double step) {
 
 bool IsStop(const json& decision) { return decision.value("verdict", "") == VerdictName(Verdict::kStop); }
 
-// Writes the decision once; when another attempt wrote one first, that one holds.
+// Writes the decision once; when another attempt wrote one first, that one holds. Published
+// atomically but not flushed: a flush costs more than the whole decision, and a decision lost
+// to a power cut only means the trial is judged again there, on the values then recorded.
 json Publish(const Layout& L, TrialId id, const std::string& rung, json decision) {
   fs::path file = L.trial_decision(id, rung);
   boost::system::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (WriteFileAtomic(file, decision.dump() + "\n", Publish::kNoReplace, L.tmp_dir()) == Outcome::kExists)
+  if (WriteFileAtomic(file, decision.dump() + "\n", Publish::kNoReplace, L.tmp_dir(), Durability::kNoSync) ==
+      Outcome::kExists)
     if (auto first = ReadDecision(file)) return *first;
   return decision;
 }

@@ -3,13 +3,17 @@
 // per trial, select the cut (lib/rung_files + lib/pruner). Beside it, in the same run, the
 // limit: the same listing with no parsing at all (readdir only). Prints the median of R
 // rounds for each N and the ratio. Built and run by bench/asha/run.sh.
+//   rung_decision DIR ROUNDS           the library-level table
+//   rung_decision --fill RUNG_DIR N    records N values (trials 1000000 + i) in RUNG_DIR
 #include <dirent.h>
 
 #include <algorithm>
 #include <boost/filesystem/operations.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "pruner.hpp"
@@ -37,18 +41,26 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+void Fill(const fs::path& rung, int n, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < n; ++i) hpo::RecordRungValue(rung, 1000000 + i, u(rng), hpo::Mode::kMin);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::mt19937_64 rng(1);
+  if (argc == 4 && std::strcmp(argv[1], "--fill") == 0) {
+    Fill(argv[2], std::atoi(argv[3]), rng);
+    return 0;
+  }
   fs::path root = argc > 1 ? argv[1] : "/tmp/hpo-bench-rung";
   int rounds = argc > 2 ? std::atoi(argv[2]) : 9;
-  std::mt19937_64 rng(1);
-  std::uniform_real_distribution<double> u(0, 1);
   hpo::AshaRule rule;
   std::printf("%8s %14s %14s %8s\n", "values", "decision ms", "readdir ms", "ratio");
   for (int n : {1000, 10000, 100000}) {
     fs::path rung = root / ("rung_" + std::to_string(n));
-    for (int i = 0; i < n; ++i) hpo::RecordRungValue(rung, i, u(rng), hpo::Mode::kMin);
+    Fill(rung, n, rng);
     std::vector<double> decide, bare;
     for (int r = 0; r < rounds; ++r) {  // alternating, so drifts hit both alike
       double t0 = Seconds();
