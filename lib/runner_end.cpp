@@ -1,5 +1,6 @@
 // The ending phase of a runner (runner_phases.hpp): the facts gathered, DecideEnding asked
 // (runner_ending.hpp), and one function per ending.
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <cmath>
@@ -129,7 +130,12 @@ bool Requeue(TrialRun& run, const Supervision& s) {
   try {
     // This task only: the bare job id of the array's own record names the whole array.
     Captured c = RunSlurm({"scontrol", "requeue", run.slurm.task_name()});
-    if (c.exit.ok()) {
+    // SLURM carries a requeue out by ending the job's processes, and scontrol runs inside the
+    // job: it may be killed before it reports the success (seen on the test cluster: "JOB
+    // CANCELLED DUE TO JOB REQUEUE", then scontrol killed by SIGTERM). A job being ended under
+    // us is SLURM acting; if it was for another reason, hpo-collect records SLURM's.
+    const bool killed_by_slurm = !c.timed_out && (c.exit.signal == SIGTERM || c.exit.signal == SIGKILL);
+    if (c.exit.ok() || killed_by_slurm) {
       Info(run.tag + ": requeued job " + run.slurm.task_name() + " as attempt " + std::to_string(run.attempt + 1));
       return true;
     }

@@ -197,7 +197,9 @@ SH
 # stops at epoch 2 (after rung 0, before rung 1): it writes $HPO_TRIAL_DIR/paused and waits;
 # SIGUSR2 makes it exit 75 (checkpointed, requeue me), SIGTERM 143. Every later execution
 # of that trial is $PENALTY (default 1) worse at every epoch: judged again at rung 0 it
-# would stop. Each execution appends "start <attempt> <restart count>" to runs.log.
+# would stop. The other trials wait (up to 60 s) until that trial has its rung-0 decision, so
+# that it is the first at rung 0 and goes on. Each execution appends "start <attempt>
+# <restart count>" to runs.log.
 write_curve_objective() {
   cat > curve.sh <<'SH'
 #!/bin/bash
@@ -208,6 +210,11 @@ penalty=0
 pause=false
 if [ "$HPO_TRIAL_ID" = "${PAUSE_TRIAL:--1}" ]; then
   if [ -e "$HPO_TRIAL_DIR/paused" ]; then penalty=${PENALTY:-1}; else pause=true; fi
+elif [ -n "${PAUSE_TRIAL:-}" ]; then
+  for ((i = 0; i < 300; i++)); do
+    [ -e "$HPO_CAMPAIGN_DIR/trials/trial_$PAUSE_TRIAL/prune/bracket_0.rung_0.json" ] && break
+    sleep 0.2
+  done
 fi
 for ((e = 1; e <= ${EPOCHS:-9}; e++)); do
   v=$(awk -v x="$1" -v e="$e" -v p="$penalty" 'BEGIN { printf "%.6f", x + 1 / e + p }')
