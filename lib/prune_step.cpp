@@ -1,6 +1,7 @@
 #include "prune_step.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
 
@@ -156,7 +157,12 @@ std::optional<json> StopDecisionOf(const Layout& layout, TrialId id) {
 }
 
 std::string DescribeStop(TrialId id, const json& d) {
-  auto num = [&](const char* k) { return d.contains(k) ? d[k].dump() : std::string("?"); };
+  auto num = [&](const char* k) {
+    if (!d.contains(k) || !d[k].is_number()) return std::string("?");
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, d[k].get<double>());  // 5, not 5.0
+    return std::string(buf, r.ptr);
+  };
   std::string out = "trial " + std::to_string(id) + " stops at step " + num("step");
   if (d.value("rule", "") == "asha") {
     out += " (rung " + num("rung") + ", resource " + num("resource") +

@@ -60,8 +60,14 @@ int Prune(const Options& o) {
   }
   // Losing a training to a file system hiccup is worse than not stopping it: on an I/O error
   // the trial goes on, and says so.
+  if (o.curve) {
+    try {
+      hpo::AppendCurvePoint(campaign->layout().trial_progress(*id), *step, *value, AttemptFromEnv());
+    } catch (const hpo::Error& e) {
+      hpo::Warning(std::string(e.what()) + "; the point is missing from the learning curve");
+    }
+  }
   try {
-    if (o.curve) hpo::AppendCurvePoint(campaign->layout().trial_progress(*id), *step, *value, AttemptFromEnv());
     hpo::PruneAnswer a = hpo::ReportStep(*campaign, *id, *step, *value);
     if (a.verdict == hpo::Verdict::kStop) {
       hpo::Info(a.why);

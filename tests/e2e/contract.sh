@@ -34,6 +34,9 @@ checks = {
     "extra fields in additional_info": rec["additional_info"]["accuracy"] == 0.9
         and rec["additional_info"]["training_time"] == 1.5 and rec["additional_info"]["note"] == "λ ✓",
     "helper path": "HPO_PYTHONPATH" in env,
+    "pruner kind": env["HPO_PRUNER"] == "none",
+    "hpo-prune path": os.path.isabs(env["HPO_PRUNE"]) and os.access(env["HPO_PRUNE"], os.X_OK)
+        and os.path.basename(env["HPO_PRUNE"]) == "hpo-prune",
 }
 bad = [k for k, ok in checks.items() if not ok]
 if bad:

@@ -46,4 +46,22 @@ json_get "$rec" 'j["pruned"]["rung"], j["pruned"]["step"]' | grep -qx "1 3" || f
 json_get "$rec" 'j["history"][0]["state"]' | grep -qx interrupted || fail "no interruption in the history: $(cat "$rec")"
 hpo-collect camp2 > /dev/null 2>&1 || fail "collect camp2"
 check_pruned_campaign camp2 6 >&2
+
+# hpo-prune's exit status: 0 go on, 1 stop, 2 a mistake (never 1), each with a message.
+mkdir -p camp2/trials/trial_100 camp2/trials/trial_101 camp2/trials/trial_102
+rc() { local r=0; "$@" > /dev/null 2> last.err || r=$?; echo $r; }
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 100 1 0.0001)" 0 "a best value"
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 101 1 5)" 1 "a worst value"
+grep -q "^hpo-prune: trial 101 stops at step 1 (rung 0, resource 1): 5 is not among the best" last.err || fail "stop message: $(cat last.err)"
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 101 1 0.0)" 1 "the same rung again"
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 102 1 nan)" 1 "nan"
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 103 1 abc)" 2 "a value that is not a number"
+grep -q "^hpo-prune: error: VALUE 'abc' is not a number" last.err || fail "$(cat last.err)"
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 103 x 1)" 2 "a step that is not a number"
+assert_eq "$(rc hpo-prune --campaign "$SCRATCH" --trial 1 1 0.5)" 2 "not a campaign"
+assert_eq "$(rc env -u HPO_CAMPAIGN_DIR hpo-prune 1 0.5)" 2 "no campaign given"
+grep -q "no campaign: give --campaign DIR, or run it from a trial started by hpo-run" last.err || fail "$(cat last.err)"
+mkdir -p camp2/trials/trial_104
+assert_eq "$(rc hpo-prune --campaign camp2 --trial 104 2.5 0.3)" 0 "no rung at step 2.5 of trial 104"
+grep -q '"step":2.5' camp2/trials/trial_104/progress.jsonl || fail "curve point: $(cat camp2/trials/trial_104/progress.jsonl)"
 note "ok"
