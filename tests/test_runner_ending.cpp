@@ -36,6 +36,19 @@ struct Row {
 };
 
 constexpr int TERM = 15, INT = 2;
+
+EndingFacts FactsOf(const Row& r) {
+  EndingFacts f;
+  f.under_slurm = r.slurm;
+  f.can_requeue = r.can_requeue;
+  f.warned = r.warned;
+  f.term_signal = r.term_signal;
+  f.trial_ok = r.ok;
+  f.trial_signalled = r.signalled;
+  f.has_metric = r.metric;
+  f.slurm_ending = r.slurm_ending;
+  return f;
+}
 constexpr std::optional<bool> kUnasked = std::nullopt;
 
 }  // namespace
@@ -69,44 +82,27 @@ TEST_CASE("the ending of an attempt is decided from what happened") {
       {"SLURM: requeue refused, trial exited 75",     true,  false, true,  0,    false, false, false, kUnasked, Ending::kFail},
   };
   for (const Row& r : rows) {
-    EndingFacts f;
-    f.under_slurm = r.slurm;
-    f.can_requeue = r.can_requeue;
-    f.warned = r.warned;
-    f.term_signal = r.term_signal;
-    f.trial_ok = r.ok;
-    f.trial_signalled = r.signalled;
-    f.has_metric = r.metric;
-    f.slurm_ending = r.slurm_ending;
     CAPTURE(r.what);
-    CHECK(std::string(Name(hpo::DecideEnding(f))) == Name(r.want));
+    CHECK(std::string(Name(hpo::DecideEnding(FactsOf(r)))) == Name(r.want));
   }
 }
 
 TEST_CASE("a trial told to stop by the pruner is pruned when it exits 0, whatever it wrote") {
-  struct Case { const char* what; bool slurm, warned; int term; bool ok, signalled, metric; Ending want; };
-  const Case cases[] = {
-      {"exit 0, no result",                     false, false, 0,    true,  false, false, Ending::kPrune},
-      {"exit 0, a result written anyway",       false, false, 0,    true,  false, true,  Ending::kPrune},
-      {"SLURM: exit 0, no result",              true,  false, 0,    true,  false, false, Ending::kPrune},
-      {"SLURM: USR2 came too, exit 0",          true,  true,  0,    true,  false, false, Ending::kPrune},
-      {"exit 1 after the stop: a failure",      false, false, 0,    false, false, false, Ending::kFail},
-      {"local Ctrl-C after the stop",           false, false, INT,  false, true,  false, Ending::kBackToPending},
-      {"SLURM: scancel after the stop",         true,  false, TERM, false, true,  false, Ending::kLeaveRunning},
+  const Row rows[] = {
+      // what                                   slurm  requeue warned term  ok     sig    metric ending  want
+      {"exit 0, no result",                     false, false, false, 0,    true,  false, false, true,  Ending::kPrune},
+      {"exit 0, a result written anyway",       false, false, false, 0,    true,  false, true,  true,  Ending::kPrune},
+      {"SLURM: exit 0, no result",              true,  true,  false, 0,    true,  false, false, true,  Ending::kPrune},
+      {"SLURM: USR2 came too, exit 0",          true,  true,  true,  0,    true,  false, false, true,  Ending::kPrune},
+      {"exit 1 after the stop: a failure",      false, false, false, 0,    false, false, false, true,  Ending::kFail},
+      {"local Ctrl-C after the stop",           false, false, false, INT,  false, true,  false, true,  Ending::kBackToPending},
+      {"SLURM: scancel after the stop",         true,  true,  false, TERM, false, true,  false, true,  Ending::kLeaveRunning},
   };
-  for (const Case& c : cases) {
-    EndingFacts f;
-    f.under_slurm = c.slurm;
-    f.can_requeue = c.slurm;
-    f.warned = c.warned;
-    f.term_signal = c.term;
-    f.trial_ok = c.ok;
-    f.trial_signalled = c.signalled;
-    f.has_metric = c.metric;
+  for (const Row& r : rows) {
+    EndingFacts f = FactsOf(r);
     f.told_to_stop = true;
-    f.slurm_ending = true;
-    CAPTURE(c.what);
-    CHECK(std::string(Name(hpo::DecideEnding(f))) == Name(c.want));
+    CAPTURE(r.what);
+    CHECK(std::string(Name(hpo::DecideEnding(f))) == Name(r.want));
   }
 }
 
