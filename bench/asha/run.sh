@@ -38,9 +38,11 @@ for n in 1000 10000 100000; do
   printf 'space:\n  x: {uniform: [0, 1]}\ntrial:\n  command: /bin/true\nhpo:\n  output_dir: %s\npruner: {kind: asha, max_resource: 27}\n' $camp > $camp.yaml
   "$build/tools/hpo-submit" -c $camp.yaml --no-start < /dev/null > /dev/null 2>&1
   "$work/rung_decision" --fill "$camp/rungs/bracket_0.rung_0" $n
+  for ((i = 1; i <= rounds; i++)); do mkdir -p "$camp/trials/trial_$i"; done
+  mkdir -p plain/trials/trial_1
   next=0
-  decide() { next=$((next + 1)); mkdir -p "$camp/trials/trial_$next"; "$prune" --campaign "$camp" --trial $next 1 0.5; }
-  none() { mkdir -p plain/trials/trial_1; "$prune" --campaign plain --trial 1 1 0.5; }
+  decide() { next=$((next + 1)); "$prune" --campaign "$camp" --trial $next 1 0.5; }  # a new trial each time
+  none() { "$prune" --campaign plain --trial 1 1 0.5; }
   d=$(ms decide) p=$(ms none) b=$(ms /bin/true)
   printf '%8d %12s %16s %12s %9.1fx %9.1fx\n' $n "$d" "$p" "$b" "$(echo "$d / $p" | bc -l)" "$(echo "$d / $b" | bc -l)"
 done
