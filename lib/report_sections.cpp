@@ -335,6 +335,7 @@ void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStoppi
     line = "No pruner: the learning curves as the trials reported them.";
   }
   Paragraph(o, line);
+  if (!d.pruning) return;
   const ReportStats& s = d.stats;
   std::int64_t ended = s.counts.at(TrialState::kFinished) + s.counts.at(TrialState::kPruned) +
                        s.counts.at(TrialState::kFailed);

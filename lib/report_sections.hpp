@@ -22,8 +22,8 @@ void Paragraph(std::string& o, const std::string& text, const char* cls = nullpt
 // Cards of figures, the best configuration and the search space.
 void SummarySection(std::string& o, const ReportData& d);
 
-// The pruner's settings in a line, and cards of the early stopping figures (pruned trials,
-// compute saved).
+// The pruner's settings in a line, and (with d.pruning) cards of the early stopping figures:
+// pruned trials, compute saved, steps run.
 void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStopping& e);
 
 // The occupancy of every rung as a table: reached, stopped there, went on.
