@@ -232,7 +232,10 @@ CurveRange ChooseCurveRange(std::vector<double> values, Mode mode) {
       if (r.hi - r.lo > 10 * (r.hi - q) && q < r.hi) r.lo = Beyond(r.hi, q, 0.1);
     }
   }
-  r.log = r.lo > 0 && r.hi >= 100 * r.lo;
+  // Small values are the good ones when minimising (losses, errors): a log axis spreads them
+  // once the curves fall by more than a factor 20. Maximised metrics keep a linear axis, which
+  // a log one would squash at their good end.
+  r.log = mode == Mode::kMin && r.lo > 0 && r.hi >= 20 * r.lo;
   for (double v : values) r.outside += v < r.lo || v > r.hi ? 1 : 0;
   return r;
 }
@@ -305,22 +308,33 @@ std::string PlotLearningCurves(const ReportData& d, const std::vector<TrialCurve
   f.h = 420;
   f.left = 62;
   f.right = 20;
+  const auto kind_of = [&](const TrialCurve& c) { return KindOf((*d.rows)[c.row].state); };
+  // Above max_curve_lines, the pruned trials' curves become a density; the others too unless
+  // they are few (the survivors are the ones worth following one by one).
+  size_t others = 0;
+  for (const TrialCurve& c : curves) others += kind_of(c) == CurveKind::kPruned ? 0 : 1;
   const bool dense = curves.size() > d.opt.max_curve_lines;
+  const bool others_dense = dense && others > d.opt.max_curve_lines / 4;
+  auto as_density = [&](CurveKind k) { return k == CurveKind::kPruned ? dense : others_dense; };
   bool present[4] = {false, false, false, false};
-  for (const TrialCurve& c : curves) present[static_cast<int>(KindOf((*d.rows)[c.row].state))] = true;
+  for (const TrialCurve& c : curves)
+    if (!as_density(kind_of(c))) present[static_cast<int>(kind_of(c))] = true;
   std::optional<size_t> best_row;
   if (d.best) best_row = d.fin[*d.best];
   const TrialCurve* best = nullptr;
   for (const TrialCurve& c : curves)
     if (best_row && c.row == *best_row) best = &c;
-  std::string title = "Learning curves of " + GroupedNumber(static_cast<double>(curves.size())) +
-                      " trials (" + Legend(present) + (best ? "; the best in red" : "") + ")";
+  std::string legend = Legend(present);
   if (dense)
-    title = "Learning curves of " + GroupedNumber(static_cast<double>(curves.size())) +
-            " trials as densities (darker cells are crossed by more curves; grey pruned, blue the "
-            "others" + (best ? "; the best in red" : "") + ")";
+    legend = std::string(others_dense ? "densities, darker where more curves cross: grey pruned, "
+                                        "blue the others"
+                                      : "pruned as a grey density, darker where more curves "
+                                        "cross") +
+             (legend.empty() ? "" : "; " + legend);
   std::string o;
-  OpenSvg(o, "curves", f, title);
+  OpenSvg(o, "curves", f,
+          "Learning curves of " + std::to_string(curves.size()) + " trials (" + legend +
+              (best ? "; the best in red" : "") + ")");
   CurveAxes a = MakeCurveAxes(curves, rung_steps, d.mode, f);
   DrawAxes(o, f, a.x, a.y, "step", d.metric_name + (a.range.log ? " (log)" : ""));
   o += "<g class=\"rungs\">";
@@ -332,35 +346,36 @@ std::string PlotLearningCurves(const ReportData& d, const std::vector<TrialCurve
   }
   o += "</g>";
   // Lines thinned to 2-pixel columns; densities need no more than their cells.
-  const double column = dense ? kCurveCell / 2 : 2;
-  if (!dense) {
-    for (CurveKind kind : kCurveKinds) {
-      std::string group;
-      for (const TrialCurve& c : curves) {
-        const TrialRow& r = (*d.rows)[c.row];
-        if (KindOf(r.state) != kind || &c == best) continue;
-        DrawLine(group, ToPixels(c, a, f.x0(), column), nullptr, CurveTooltip(d, r, c));
-      }
-      if (!group.empty()) o += std::string("<g class=\"") + LineClass(kind) + "\">" + group + "</g>";
-    }
-  } else {
+  if (dense) {
     const int nx = static_cast<int>(std::ceil((f.x1() - f.x0()) / kCurveCell));
     const int ny = static_cast<int>(std::ceil((f.y1() - f.y0()) / kCurveCell));
-    std::vector<PixelLine> pruned, others;
-    for (const TrialCurve& c : curves)
-      (KindOf((*d.rows)[c.row].state) == CurveKind::kPruned ? pruned : others)
-          .push_back(ToPixels(c, a, f.x0(), column));
+    std::vector<PixelLine> pruned, rest;
+    for (const TrialCurve& c : curves) {
+      CurveKind k = kind_of(c);
+      if (as_density(k))
+        (k == CurveKind::kPruned ? pruned : rest).push_back(ToPixels(c, a, f.x0(), kCurveCell / 2));
+    }
     DrawCellDensity(o, CountCurveCells(pruned, f.x0(), f.y0(), kCurveCell, nx, ny), nx, ny, f.x0(),
                     f.y0(), kCurveCell, "cdp", 0.55, "pruned trials");
-    DrawCellDensity(o, CountCurveCells(others, f.x0(), f.y0(), kCurveCell, nx, ny), nx, ny, f.x0(),
-                    f.y0(), kCurveCell, "cdo", 0.9, "finished, running or failed trials");
+    if (others_dense)
+      DrawCellDensity(o, CountCurveCells(rest, f.x0(), f.y0(), kCurveCell, nx, ny), nx, ny, f.x0(),
+                      f.y0(), kCurveCell, "cdo", 0.9, "finished, running or failed trials");
+  }
+  for (CurveKind kind : kCurveKinds) {
+    if (as_density(kind)) continue;
+    std::string group;
+    for (const TrialCurve& c : curves) {
+      if (kind_of(c) != kind || &c == best) continue;
+      DrawLine(group, ToPixels(c, a, f.x0(), 2), nullptr, CurveTooltip(d, (*d.rows)[c.row], c));
+    }
+    if (!group.empty()) o += std::string("<g class=\"") + LineClass(kind) + "\">" + group + "</g>";
   }
   if (best)
     DrawLine(o, ToPixels(*best, a, f.x0(), 1), "lcb",
              "best: " + CurveTooltip(d, (*d.rows)[best->row], *best));
   if (a.range.outside)
     SvgText(o, f.x1(), 18, "end",
-            GroupedNumber(static_cast<double>(a.range.outside)) + " value(s) beyond " +
+            std::to_string(a.range.outside) + " value(s) beyond " +
                 ShortNumber(d.mode == Mode::kMin ? a.range.hi : a.range.lo) + " drawn at the edge",
             "note");
   CloseSvg(o);
@@ -375,15 +390,14 @@ std::string PlotRungOccupancy(const std::vector<RungCount>& rungs, int brackets,
     b.label = RungLabel(r.place, brackets);
     b.stopped = static_cast<double>(r.stopped);
     b.went_on = static_cast<double>(r.reached - r.stopped);
-    b.detail = GroupedNumber(static_cast<double>(r.reached)) + " reached, " +
-               GroupedNumber(b.stopped) + " stopped";
+    b.detail = std::to_string(r.reached) + " reached, " + std::to_string(r.stopped) + " stopped";
     bars.push_back(b);
   }
   if (full_resource) {
     OccupancyBar b;
     b.label = "full @" + ShortNumber(*full_resource, 6);
     b.went_on = static_cast<double>(finished);
-    b.detail = GroupedNumber(b.went_on) + " finished";
+    b.detail = std::to_string(finished) + " finished";
     b.full = true;
     bars.push_back(b);
   }

@@ -25,13 +25,13 @@ namespace hpo {
 // The value range of the curves' plot.
 struct CurveRange {
   double lo = 0, hi = 1;
-  bool log = false;         // positive values spanning at least two decades
+  bool log = false;         // minimised positive values falling by more than a factor 20
   std::size_t outside = 0;  // values beyond the range (drawn at its edge)
 };
 
 // The range of `values` (NaN ignored): all of them, unless a few outliers on the worse side
 // (above the 98th percentile for kMin, below the 2nd for kMax) would squash the rest, as the
-// metric's range is chosen; on a log axis when the range is positive and hi >= 100 lo.
+// metric's range is chosen; on a log axis when minimising a positive range with hi >= 20 lo.
 // {0, 1} without a finite value.
 CurveRange ChooseCurveRange(std::vector<double> values, Mode mode);
 

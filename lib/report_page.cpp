@@ -72,7 +72,7 @@ const char* kEarlyStoppingStyle = R"CSS(
 .cdp{fill:#6e7781}.cdo{fill:#08519c}
 .rg{stroke:#bc4c00;stroke-width:1;stroke-dasharray:3 3}svg text.rgl{fill:#bc4c00;font-size:10px}
 .rs{fill:#afb8c1}.rc{fill:#1f77b4}.rf{fill:#08519c}.prn{fill:#afb8c1}
-.st-pruned{color:#6e7781}
+.st-pruned{color:#6e7781}td.nw{white-space:nowrap}
 )CSS";
 
 // Sorts a table by the clicked column: numbers by data-v, the rest as text, empty last.

@@ -142,7 +142,7 @@ std::string StopsText(const std::vector<RungCount>& rungs, int brackets) {
   std::string o;
   for (const RungCount& r : rungs) {
     if (!r.stopped) continue;
-    o += (o.empty() ? "" : ", ") + RungLabel(r.place, brackets) + ": " + GroupedNumber(r.stopped);
+    o += (o.empty() ? "" : ", ") + RungLabel(r.place, brackets) + ": " + std::to_string(r.stopped);
   }
   return o;
 }
@@ -190,9 +190,9 @@ std::vector<TrialSteps> StepsOfRows(const std::vector<TrialRow>& rows,
 
 std::string StepsSavedText(const StepsSaved& s, double full_resource) {
   return FormatFixed(100 * s.fraction(), 1) + "% of steps saved: " + GroupedNumber(s.run) +
-         " run of " + GroupedNumber(s.full) + " (" + GroupedNumber(static_cast<double>(s.finished)) +
+         " run of " + GroupedNumber(s.full) + " (" + std::to_string(s.finished) +
          " finished x " + ShortNumber(full_resource, 6) + ", " +
-         GroupedNumber(static_cast<double>(s.pruned)) + " pruned)";
+         std::to_string(s.pruned) + " pruned)";
 }
 
 EarlyStopping SummariseEarlyStopping(const Campaign& campaign, const std::vector<TrialRow>& rows,
@@ -214,12 +214,11 @@ std::string EarlyStoppingText(const EarlyStopping& e, std::int64_t finished) {
     for (size_t i = 0; i < e.rungs.size(); ++i) {
       const RungCount& r = e.rungs[i];
       o += (i ? "; " : " ") + RungLabel(r.place, e.brackets) + ": " +
-           GroupedNumber(static_cast<double>(r.reached)) + " reached, " +
-           GroupedNumber(static_cast<double>(r.stopped)) + " stopped";
+           std::to_string(r.reached) + " reached, " + std::to_string(r.stopped) + " stopped";
     }
     if (e.full_resource)
       o += "; full @" + ShortNumber(*e.full_resource, 6) + ": " +
-           GroupedNumber(static_cast<double>(finished)) + " finished";
+           std::to_string(finished) + " finished";
     o += "\n";
   }
   if (e.full_resource && e.saved.full > 0)

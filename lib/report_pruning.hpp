@@ -103,7 +103,8 @@ std::optional<double> FullResource(const PrunerSection& pruner, const std::vecto
 std::vector<TrialSteps> StepsOfRows(const std::vector<TrialRow>& rows,
                                     const std::vector<std::optional<double>>& last_steps);
 
-// "64.2% of steps saved: 1,234 run of 3,456 (12 finished x 9, 80 pruned)".
+// "64.2% of steps saved: 1,234 run of 3,456 (12 finished x 9, 80 pruned)": steps grouped by
+// thousands (they run into millions), trials as counted everywhere else.
 std::string StepsSavedText(const StepsSaved& saved, double full_resource);
 
 // Early stopping in a campaign, as the page and the text summary show it.

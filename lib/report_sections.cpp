@@ -208,7 +208,7 @@ void StoppedAtCell(std::string& o, const ReportData& d, const TrialRow& r) {
   const Config& cfg = d.campaign->config();
   std::string text = "step " + ShortNumber(*r.pruned_step, 6);
   if (place->rung >= 0) text += " (" + RungLabel(*place, cfg.pruner.brackets) + ")";
-  NumberTd(o, text, *r.pruned_step);
+  Td(o, text, SortNumber(*r.pruned_step), "n nw");
 }
 
 void TrialCells(std::string& o, const ReportData& d, const TrialRow& r) {
@@ -340,13 +340,13 @@ void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStoppi
   std::int64_t ended = s.counts.at(TrialState::kFinished) + s.counts.at(TrialState::kPruned) +
                        s.counts.at(TrialState::kFailed);
   o += "<div class=\"cards\">";
-  o += Card("pruned", GroupedNumber(static_cast<double>(s.counts.at(TrialState::kPruned))),
-            "of " + GroupedNumber(static_cast<double>(ended)) + " ended trials");
+  o += Card("pruned", std::to_string(s.counts.at(TrialState::kPruned)),
+            "of " + std::to_string(ended) + " ended trials");
   if (e.full_resource && e.saved.full > 0) {
     o += Card("compute saved", FormatFixed(100 * e.saved.fraction(), 1) + "%",
               GroupedNumber(e.saved.saved()) + " of " + GroupedNumber(e.saved.full) + " steps");
     o += Card("steps run", GroupedNumber(e.saved.run),
-              GroupedNumber(static_cast<double>(e.saved.finished + e.saved.pruned)) +
+              std::to_string(e.saved.finished + e.saved.pruned) +
                   " finished or pruned trials; full run " + ShortNumber(*e.full_resource, 6));
   }
   o += "</div>";

@@ -19,6 +19,7 @@ namespace {
 namespace t = hpo::testing;
 using t::Count;
 using hpo::Mode;
+using hpo::TrialState;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -35,7 +36,7 @@ std::string Cells(const std::vector<std::uint32_t>& count, int nx) {
 }  // namespace
 
 TEST_SUITE("unit") {
-  TEST_CASE("the curves' value range cuts a few outliers on the worse side and goes log over decades") {
+  TEST_CASE("the curves' value range cuts a few outliers on the worse side; log when falling far") {
     std::vector<double> many;  // 100 values 1..2, two outliers at 1000
     for (int i = 0; i < 98; ++i) many.push_back(1 + i / 97.0);
     many.push_back(1000);
@@ -60,11 +61,13 @@ TEST_SUITE("unit") {
         {"everything when few", {1, 2, 1000}, Mode::kMin, 1, 1000, true, 0},
         {"outliers cut on the worse side (kMin: above)", many, Mode::kMin, 1, 2.1, false, 2},
         {"never on the better side (kMax: the outliers above are best)", many, Mode::kMax, 1, 1000,
-         true, 0},
+         false, 0},
         {"kMax: the outliers below are cut", maxed, Mode::kMax, -2.1, -1, false, 1},
         {"positive over four decades: log", decades, Mode::kMin, 0.001, 10, true, 0},
+        {"maximised: never log", decades, Mode::kMax, 0.001, 10, false, 0},
         {"a range through zero: linear", {-1, 0, 500}, Mode::kMin, -1, 500, false, 0},
-        {"less than two decades: linear", {1, 50, 99}, Mode::kMin, 1, 99, false, 0},
+        {"falling by less than 20: linear", {1, 10, 19.9}, Mode::kMin, 1, 19.9, false, 0},
+        {"falling by 20: log", {0.05, 0.5, 1}, Mode::kMin, 0.05, 1, true, 0},
     };
     for (const Case& c : cases) {
       CAPTURE(c.name);
@@ -157,7 +160,26 @@ TEST_SUITE("unit") {
     CHECK(Count(dense, "<path class=\"lcb\"") == 1);
     CHECK(Count(dense, "<g class=\"lcp\">") == 0);
     CHECK(dense.find("cells crossed by") != std::string::npos);
-    CHECK(dense.find("as densities") != std::string::npos);
+    CHECK(dense.find("(densities, darker where more curves cross: grey pruned, blue the others; "
+                     "the best in red)") != std::string::npos);
+
+    // Many pruned curves (each one five times here) and few others: the pruned become a
+    // density, the others stay lines.
+    std::vector<hpo::TrialCurve> many;
+    for (const hpo::TrialCurve& curve : curves)
+      for (int k = 0; k < (rows[curve.row].state == TrialState::kPruned ? 5 : 1); ++k)
+        many.push_back(curve);
+    REQUIRE(many.size() == 66);
+    d.opt.max_curve_lines = 30;  // 6 others <= 30 / 4
+    std::string hybrid = hpo::PlotLearningCurves(d, many, {1, 3});
+    CHECK(t::XmlProblem(hybrid) == "");
+    CHECK(Count(hybrid, "<g class=\"cdp\">") == 1);
+    CHECK(Count(hybrid, "<g class=\"cdo\">") == 0);
+    CHECK(Count(hybrid, "<g class=\"lcp\">") == 0);
+    CHECK(Count(hybrid, "<g class=\"lcf\">") == 1);
+    CHECK(Count(hybrid, "<path class=\"lcb\"") == 1);
+    CHECK(hybrid.find("(pruned as a grey density, darker where more curves cross; blue finished, "
+                      "orange running, red failed; the best in red)") != std::string::npos);
   }
 
   TEST_CASE("rung occupancy bars: stopped and went on per rung, then the finished") {

@@ -407,7 +407,7 @@ TEST_SUITE("unit") {
     CHECK(section < 150u * 1000);
     CHECK(XmlProblem(html) == "");
     std::string curves = Svg(html, "curves");
-    CHECK(curves.find("as densities") != std::string::npos);
+    CHECK(curves.find("(densities, darker where more curves cross") != std::string::npos);
     CHECK(Count(curves, "<path class=\"lcb\"") == 1);
     CHECK(html.find("More than 400 learning curves") != std::string::npos);
     CHECK(Count(html, ">step 9 (rung 2 @9)</td>") > 0);
