@@ -30,11 +30,15 @@ constexpr CurveKind kCurveKinds[] = {CurveKind::kPruned, CurveKind::kFailed, Cur
 
 CurveKind KindOf(TrialState s) {
   switch (s) {
-    case TrialState::kPruned: return CurveKind::kPruned;
-    case TrialState::kFailed: return CurveKind::kFailed;
+    case TrialState::kPruned:
+      return CurveKind::kPruned;
+    case TrialState::kFailed:
+      return CurveKind::kFailed;
     case TrialState::kRunning:
-    case TrialState::kPending: return CurveKind::kRunning;
-    case TrialState::kFinished: return CurveKind::kFinished;
+    case TrialState::kPending:
+      return CurveKind::kRunning;
+    case TrialState::kFinished:
+      return CurveKind::kFinished;
   }
   return CurveKind::kFinished;
 }
@@ -42,10 +46,14 @@ CurveKind KindOf(TrialState s) {
 // The class of a kind's lines (the page's style: lc* classes).
 const char* LineClass(CurveKind k) {
   switch (k) {
-    case CurveKind::kPruned: return "lcp";
-    case CurveKind::kFailed: return "lcx";
-    case CurveKind::kRunning: return "lcr";
-    case CurveKind::kFinished: return "lcf";
+    case CurveKind::kPruned:
+      return "lcp";
+    case CurveKind::kFailed:
+      return "lcx";
+    case CurveKind::kRunning:
+      return "lcr";
+    case CurveKind::kFinished:
+      return "lcf";
   }
   return "lcf";
 }
@@ -77,8 +85,8 @@ struct CurveAxes {
   CurveRange range;
 };
 
-CurveAxes MakeCurveAxes(const std::vector<TrialCurve>& curves, const std::vector<double>& rung_steps,
-                        Mode mode, const PlotFrame& f) {
+CurveAxes MakeCurveAxes(const std::vector<TrialCurve>& curves,
+                        const std::vector<double>& rung_steps, Mode mode, const PlotFrame& f) {
   double slo = std::numeric_limits<double>::infinity(), shi = -slo;
   std::vector<double> values;
   for (const TrialCurve& c : curves)
@@ -217,8 +225,9 @@ struct OccupancyBar {
 
 CurveRange ChooseCurveRange(std::vector<double> values, Mode mode) {
   CurveRange r;
-  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
-               values.end());
+  values.erase(
+      std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+      values.end());
   if (values.empty()) return r;
   std::sort(values.begin(), values.end());
   r.lo = values.front();
@@ -240,8 +249,8 @@ CurveRange ChooseCurveRange(std::vector<double> values, Mode mode) {
   return r;
 }
 
-std::vector<std::uint32_t> CountCurveCells(const std::vector<PixelLine>& lines, double x0, double y0,
-                                           double cell, int nx, int ny) {
+std::vector<std::uint32_t> CountCurveCells(const std::vector<PixelLine>& lines, double x0,
+                                           double y0, double cell, int nx, int ny) {
   std::vector<std::uint32_t> count(static_cast<size_t>(std::max(nx, 0)) * std::max(ny, 0), 0);
   std::vector<std::uint32_t> stamp(count.size(), 0);  // the last line counted in each cell
   if (count.empty()) return count;
@@ -257,7 +266,9 @@ std::vector<std::uint32_t> CountCurveCells(const std::vector<PixelLine>& lines, 
   auto segment = [&](double ax, double ay, double bx, double by, std::uint32_t line) {
     if (ax > bx) std::swap(ax, bx), std::swap(ay, by);
     // A segment ending exactly on a cell's edge does not enter the next cell.
-    auto first = [&](double v, double origin) { return static_cast<int>(std::floor((v - origin) / cell)); };
+    auto first = [&](double v, double origin) {
+      return static_cast<int>(std::floor((v - origin) / cell));
+    };
     auto last = [&](double v, double origin, int from) {
       return std::max(from, static_cast<int>(std::ceil((v - origin) / cell)) - 1);
     };
@@ -280,7 +291,8 @@ std::vector<std::uint32_t> CountCurveCells(const std::vector<PixelLine>& lines, 
       const auto& [px, py] = line[j];
       if (std::isnan(px) || std::isnan(py)) continue;
       bool prev = j > 0 && !std::isnan(line[j - 1].first) && !std::isnan(line[j - 1].second);
-      bool next = j + 1 < line.size() && !std::isnan(line[j + 1].first) && !std::isnan(line[j + 1].second);
+      bool next =
+          j + 1 < line.size() && !std::isnan(line[j + 1].first) && !std::isnan(line[j + 1].second);
       if (prev)
         segment(line[j - 1].first, line[j - 1].second, px, py, id);
       else if (!next)  // a lone point

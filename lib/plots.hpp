@@ -21,9 +21,9 @@ std::string PlotParamScatter(const ReportData& d, std::size_t j);
 
 // A completed trial (finished with a metric, pruned, or failed) for the best-so-far curves.
 struct Completion {
-  double end;         // end time; NaN when the record has none
+  double end;  // end time; NaN when the record has none
   TrialId id;
-  std::size_t fin;    // index into d.fin, or npos for a pruned or failed trial
+  std::size_t fin;  // index into d.fin, or npos for a pruned or failed trial
 };
 
 // The completed trials by end time; those without one (written by other tools) by id, after

@@ -32,8 +32,8 @@ void KeepColumn(const std::vector<double>& ys, size_t b, size_t e, std::vector<s
 std::vector<CurveXY> Compact(const std::vector<CurvePoint>& curve) {
   std::vector<CurveXY> out;
   auto point = [](const CurvePoint& p) {
-    return CurveXY{static_cast<float>(p.step),
-                   p.value ? static_cast<float>(*p.value) : std::numeric_limits<float>::quiet_NaN()};
+    return CurveXY{static_cast<float>(p.step), p.value ? static_cast<float>(*p.value)
+                                                       : std::numeric_limits<float>::quiet_NaN()};
   };
   if (curve.size() <= kMaxCurvePoints) {
     out.reserve(curve.size());

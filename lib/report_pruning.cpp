@@ -73,8 +73,9 @@ std::vector<RungCount> CountOccupancy(const std::vector<RungCount>& recorded,
     i = j;
   }
   for (RungCount& c : out) c.reached = std::max(c.reached, c.stopped);
-  std::stable_sort(out.begin(), out.end(),
-                   [](const RungCount& a, const RungCount& b) { return PlaceBefore(a.place, b.place); });
+  std::stable_sort(out.begin(), out.end(), [](const RungCount& a, const RungCount& b) {
+    return PlaceBefore(a.place, b.place);
+  });
   return out;
 }
 
@@ -164,7 +165,8 @@ StepsSaved CountStepsSaved(const std::vector<TrialSteps>& trials, double full_re
   return s;
 }
 
-std::optional<double> FullResource(const PrunerSection& pruner, const std::vector<TrialSteps>& trials) {
+std::optional<double> FullResource(const PrunerSection& pruner,
+                                   const std::vector<TrialSteps>& trials) {
   if (pruner.kind == PrunerKind::kAsha) return pruner.asha.max_resource;
   if (pruner.kind == PrunerKind::kNone) return std::nullopt;
   std::optional<double> longest;
@@ -190,9 +192,8 @@ std::vector<TrialSteps> StepsOfRows(const std::vector<TrialRow>& rows,
 
 std::string StepsSavedText(const StepsSaved& s, double full_resource) {
   return FormatFixed(100 * s.fraction(), 1) + "% of steps saved: " + GroupedNumber(s.run) +
-         " run of " + GroupedNumber(s.full) + " (" + std::to_string(s.finished) +
-         " finished x " + ShortNumber(full_resource, 6) + ", " +
-         std::to_string(s.pruned) + " pruned)";
+         " run of " + GroupedNumber(s.full) + " (" + std::to_string(s.finished) + " finished x " +
+         ShortNumber(full_resource, 6) + ", " + std::to_string(s.pruned) + " pruned)";
 }
 
 EarlyStopping SummariseEarlyStopping(const Campaign& campaign, const std::vector<TrialRow>& rows,
@@ -213,12 +214,12 @@ std::string EarlyStoppingText(const EarlyStopping& e, std::int64_t finished) {
     o += "  rungs:";
     for (size_t i = 0; i < e.rungs.size(); ++i) {
       const RungCount& r = e.rungs[i];
-      o += (i ? "; " : " ") + RungLabel(r.place, e.brackets) + ": " +
-           std::to_string(r.reached) + " reached, " + std::to_string(r.stopped) + " stopped";
+      o += (i ? "; " : " ") + RungLabel(r.place, e.brackets) + ": " + std::to_string(r.reached) +
+           " reached, " + std::to_string(r.stopped) + " stopped";
     }
     if (e.full_resource)
-      o += "; full @" + ShortNumber(*e.full_resource, 6) + ": " +
-           std::to_string(finished) + " finished";
+      o += "; full @" + ShortNumber(*e.full_resource, 6) + ": " + std::to_string(finished) +
+           " finished";
     o += "\n";
   }
   if (e.full_resource && e.saved.full > 0)

@@ -95,7 +95,8 @@ StepsSaved CountStepsSaved(const std::vector<TrialSteps>& trials, double full_re
 
 // The steps of a full run: the ASHA pruner's max_resource; for the median rule, the last
 // step the longest finished trial reached; nullopt when unknown (no pruner, nothing finished).
-std::optional<double> FullResource(const PrunerSection& pruner, const std::vector<TrialSteps>& trials);
+std::optional<double> FullResource(const PrunerSection& pruner,
+                                   const std::vector<TrialSteps>& trials);
 
 // The steps of each row: pruned rows where they stopped (or the last step of their curve,
 // if later), the others the last step of their curve; `last_steps` (one per row, or empty)
@@ -110,9 +111,9 @@ std::string StepsSavedText(const StepsSaved& saved, double full_resource);
 // Early stopping in a campaign, as the page and the text summary show it.
 struct EarlyStopping {
   int brackets = 1;
-  std::vector<RungCount> rungs;        // RungOccupancy
-  std::optional<double> full_resource; // FullResource
-  StepsSaved saved;                    // with the full resource; zero without
+  std::vector<RungCount> rungs;         // RungOccupancy
+  std::optional<double> full_resource;  // FullResource
+  StepsSaved saved;                     // with the full resource; zero without
 };
 
 // The figures of `rows`; `last_steps` (LastSteps of the curves, or empty) as StepsOfRows

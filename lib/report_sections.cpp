@@ -82,7 +82,8 @@ void SummaryCards(std::string& o, const ReportData& d) {
   o += "<div class=\"cards\">";
   o += Card("trials", std::to_string(s.total), "hpo.n_trials " + std::to_string(cfg.hpo.n_trials));
   for (TrialState st : kAllStates)
-    if (st != TrialState::kPruned || d.pruning) o += Card(StateName(st), std::to_string(s.counts.at(st)));
+    if (st != TrialState::kPruned || d.pruning)
+      o += Card(StateName(st), std::to_string(s.counts.at(st)));
   if (d.best) {
     const TrialRow& b = (*d.rows)[d.fin[*d.best]];
     o += Card(
@@ -329,8 +330,9 @@ void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStoppi
                            : "") +
            ".";
   } else if (p.kind == PrunerKind::kMedian) {
-    line = "Pruner: the median rule (n_startup_trials " + std::to_string(p.median.n_startup_trials) +
-           ", n_warmup_steps " + ShortNumber(p.median.n_warmup_steps, 6) + ").";
+    line = "Pruner: the median rule (n_startup_trials " +
+           std::to_string(p.median.n_startup_trials) + ", n_warmup_steps " +
+           ShortNumber(p.median.n_warmup_steps, 6) + ").";
   } else {
     line = "No pruner: the learning curves as the trials reported them.";
   }
@@ -358,14 +360,16 @@ void RungTable(std::string& o, const ReportData& d, const EarlyStopping& e) {
        "there</th><th>went on</th><th>stopped</th></tr></thead><tbody>";
   for (const RungCount& r : e.rungs) {
     o += "<tr>";
-    Td(o, r.place.rung >= 0 ? (e.brackets > 1 ? "bracket " + std::to_string(r.place.bracket) + " " : "") +
-                                  "rung " + std::to_string(r.place.rung)
-                            : "median");
+    Td(o, r.place.rung >= 0
+              ? (e.brackets > 1 ? "bracket " + std::to_string(r.place.bracket) + " " : "") +
+                    "rung " + std::to_string(r.place.rung)
+              : "median");
     NumberTd(o, ShortNumber(r.place.resource, 6), r.place.resource);
     IntTd(o, r.reached);
     IntTd(o, r.stopped);
     IntTd(o, r.reached - r.stopped);
-    double pct = r.reached ? 100.0 * static_cast<double>(r.stopped) / static_cast<double>(r.reached) : 0;
+    double pct =
+        r.reached ? 100.0 * static_cast<double>(r.stopped) / static_cast<double>(r.reached) : 0;
     NumberTd(o, FormatFixed(pct, 1) + "%", pct);
     o += "</tr>";
   }

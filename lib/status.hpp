@@ -1,6 +1,7 @@
 // The live status of a campaign for a terminal (`hpo-collect --status`, `--watch N`): counts,
 // where pruned trials stopped, a progress bar with rate and ETA, the best trial so far, and
-// the running trials that have run longest. Read-only: it settles nothing (that is hpo-collect's job).
+// the running trials that have run longest. Read-only: it settles nothing (that is hpo-collect's
+// job).
 #pragma once
 
 #include <cstddef>

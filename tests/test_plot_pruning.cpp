@@ -17,9 +17,9 @@
 namespace {
 
 namespace t = hpo::testing;
-using t::Count;
 using hpo::Mode;
 using hpo::TrialState;
+using t::Count;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -92,9 +92,12 @@ TEST_SUITE("unit") {
         {"a horizontal line across the grid", {{{0, 5}, {39, 5}}}, "0,0:1 1,0:1 2,0:1 3,0:1"},
         {"a vertical segment", {{{5, 0}, {5, 29}}}, "0,0:1 0,1:1 0,2:1"},
         {"a diagonal", {{{0, 0}, {29, 29}}}, "0,0:1 1,1:1 2,2:1"},
-        {"a steep segment marks every row of its column", {{{5, 0}, {15, 29}}},
+        {"a steep segment marks every row of its column",
+         {{{5, 0}, {15, 29}}},
          "0,0:1 0,1:1 1,1:1 1,2:1"},
-        {"a line back and forth in one cell counts once", {{{1, 1}, {8, 8}, {2, 7}, {9, 1}}}, "0,0:1"},
+        {"a line back and forth in one cell counts once",
+         {{{1, 1}, {8, 8}, {2, 7}, {9, 1}}},
+         "0,0:1"},
         {"two lines count twice", {{{0, 5}, {19, 5}}, {{5, 5}, {15, 5}}}, "0,0:2 1,0:2"},
         {"outside the grid: not counted", {{{-20, 5}, {-5, 5}}, {{50, 50}}, {{5, -5}}}, ""},
         {"clipped at the edges", {{{-15, 5}, {55, 5}}}, "0,0:1 1,0:1 2,0:1 3,0:1"},

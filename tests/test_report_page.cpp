@@ -299,7 +299,8 @@ TEST_SUITE("unit") {
     REQUIRE(rows.size() == 20);
     std::string html = hpo::RenderReportHtml(c.campaign, rows, FixedNow());
     CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
-    CHECK(Count(html, "<section id=\"early-stopping\"><h2>Learning curves and early stopping</h2>") == 1);
+    CHECK(Count(html,
+                "<section id=\"early-stopping\"><h2>Learning curves and early stopping</h2>") == 1);
     CHECK(html.find(".lcf,") != std::string::npos);  // its style
     CHECK(html.find("Pruner: ASHA, rungs at steps 1, 3 (min_resource 1, reduction_factor 3, "
                     "max_resource 9, min_trials 1).") != std::string::npos);
@@ -308,7 +309,8 @@ TEST_SUITE("unit") {
                     "ended trials</div>") != std::string::npos);
     CHECK(html.find("<div class=\"v\">63.7%</div><div class=\"s\">86 of 135 steps</div>") !=
           std::string::npos);
-    CHECK(html.find("<div class=\"k\">steps run</div><div class=\"v\">49</div>") != std::string::npos);
+    CHECK(html.find("<div class=\"k\">steps run</div><div class=\"v\">49</div>") !=
+          std::string::npos);
     // The summary counts them too, once.
     CHECK(Count(html, "<div class=\"k\">pruned</div>") == 2);
     // The plots: every started trial's curve, the rungs.
@@ -346,7 +348,8 @@ TEST_SUITE("unit") {
     CHECK(html.find(">pruned<") == std::string::npos);
     CHECK(html.find("stopped at") == std::string::npos);
     CHECK(Svg(html, "timeline").find("pruned") == std::string::npos);
-    CHECK(Svg(html, "history-count").find("(finished or failed, by end time)") != std::string::npos);
+    CHECK(Svg(html, "history-count").find("(finished or failed, by end time)") !=
+          std::string::npos);
   }
 
   TEST_CASE("learning curves without a pruner: the curves, no rungs, no compute saved") {
@@ -359,7 +362,8 @@ TEST_SUITE("unit") {
     std::string html = hpo::RenderReportHtml(c.campaign, hpo::ScanCampaign(c.campaign), FixedNow());
     CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
     CHECK(html.find("<section id=\"early-stopping\">") != std::string::npos);
-    CHECK(html.find("No pruner: the learning curves as the trials reported them.") != std::string::npos);
+    CHECK(html.find("No pruner: the learning curves as the trials reported them.") !=
+          std::string::npos);
     CHECK(Count(Svg(html, "curves"), "<path") == 4);
     CHECK(Svg(html, "rungs").empty());
     CHECK(html.find("compute saved") == std::string::npos);
@@ -402,8 +406,10 @@ TEST_SUITE("unit") {
     size_t b = html.find("<section id=\"early-stopping\">");
     REQUIRE(b != std::string::npos);
     size_t section = html.find("</section>", b) - b;
-    MESSAGE("page for 10,000 trials with curves: " << html.size() << " bytes, of which the early-"
-            "stopping section " << section << " bytes");
+    MESSAGE("page for 10,000 trials with curves: " << html.size()
+                                                   << " bytes, of which the early-"
+                                                      "stopping section "
+                                                   << section << " bytes");
     CHECK(section < 150u * 1000);
     CHECK(XmlProblem(html) == "");
     std::string curves = Svg(html, "curves");

@@ -33,9 +33,11 @@ std::string Describe(const std::vector<RungCount>& rungs) {
   std::string o;
   for (const RungCount& r : rungs) {
     if (!o.empty()) o += ", ";
-    o += r.place.rung >= 0 ? "b" + std::to_string(r.place.bracket) + " r" + std::to_string(r.place.rung)
-                           : std::string("m");
-    o += " @" + (std::isnan(r.place.resource) ? std::string("?") : hpo::ShortNumber(r.place.resource)) +
+    o += r.place.rung >= 0
+             ? "b" + std::to_string(r.place.bracket) + " r" + std::to_string(r.place.rung)
+             : std::string("m");
+    o += " @" +
+         (std::isnan(r.place.resource) ? std::string("?") : hpo::ShortNumber(r.place.resource)) +
          ": " + std::to_string(r.reached) + "/" + std::to_string(r.stopped);
   }
   return o;
@@ -82,10 +84,7 @@ TEST_SUITE("unit") {
          {Recorded(0, 0, 1, 2)},
          {{0, -1, 5}, {0, -1, 2}, {0, -1, 5}},
          "b0 r0 @1: 2/0, m @2: 1/1, m @5: 2/2"},
-        {"an unknown resource is kept",
-         {Recorded(0, 7, kNaN, 1)},
-         {},
-         "b0 r7 @?: 1/0"},
+        {"an unknown resource is kept", {Recorded(0, 7, kNaN, 1)}, {}, "b0 r7 @?: 1/0"},
     };
     for (const Case& c : cases) {
       CAPTURE(c.name);
@@ -115,21 +114,54 @@ TEST_SUITE("unit") {
     };
     const Case cases[] = {
         {"nothing", {}, 9, 0, 0, 0, 0},
-        {"only finished: nothing saved", {{TrialState::kFinished, 9.0}, {TrialState::kFinished, 9.0}}, 9, 2, 0, 18, 18},
+        {"only finished: nothing saved",
+         {{TrialState::kFinished, 9.0}, {TrialState::kFinished, 9.0}},
+         9,
+         2,
+         0,
+         18,
+         18},
         {"finished count the full resource, whatever their curve",
-         {{TrialState::kFinished, 12.0}, {TrialState::kFinished, std::nullopt}}, 9, 2, 0, 18, 18},
+         {{TrialState::kFinished, 12.0}, {TrialState::kFinished, std::nullopt}},
+         9,
+         2,
+         0,
+         18,
+         18},
         {"pruned at 1 and 3 of 9",
          {{TrialState::kFinished, 9.0}, {TrialState::kPruned, 1.0}, {TrialState::kPruned, 3.0}},
-         9, 1, 2, 13, 27},
+         9,
+         1,
+         2,
+         13,
+         27},
         {"running, failed and pending trials are not counted",
-         {{TrialState::kPruned, 1.0}, {TrialState::kRunning, 4.0}, {TrialState::kFailed, 2.0},
+         {{TrialState::kPruned, 1.0},
+          {TrialState::kRunning, 4.0},
+          {TrialState::kFailed, 2.0},
           {TrialState::kPending, std::nullopt}},
-         9, 0, 1, 1, 9},
+         9,
+         0,
+         1,
+         1,
+         9},
         {"a pruned trial counts at most the full resource and at least 0",
-         {{TrialState::kPruned, 50.0}, {TrialState::kPruned, -3.0}, {TrialState::kPruned, std::nullopt},
+         {{TrialState::kPruned, 50.0},
+          {TrialState::kPruned, -3.0},
+          {TrialState::kPruned, std::nullopt},
           {TrialState::kPruned, kNaN}},
-         9, 0, 4, 9, 36},
-        {"fractional steps", {{TrialState::kPruned, 0.5}, {TrialState::kFinished, 2.5}}, 2.5, 1, 1, 3, 5},
+         9,
+         0,
+         4,
+         9,
+         36},
+        {"fractional steps",
+         {{TrialState::kPruned, 0.5}, {TrialState::kFinished, 2.5}},
+         2.5,
+         1,
+         1,
+         3,
+         5},
         {"no full resource: nothing counted", {{TrialState::kPruned, 1.0}}, 0, 0, 0, 0, 0},
         {"a NaN full resource: nothing counted", {{TrialState::kFinished, 1.0}}, kNaN, 0, 0, 0, 0},
     };
@@ -145,7 +177,8 @@ TEST_SUITE("unit") {
     }
     hpo::StepsSaved s = hpo::CountStepsSaved(
         {{TrialState::kFinished, 9.0}, {TrialState::kPruned, 1.0}, {TrialState::kPruned, 3.0}}, 9);
-    CHECK(hpo::StepsSavedText(s, 9) == "51.9% of steps saved: 13 run of 27 (1 finished x 9, 2 pruned)");
+    CHECK(hpo::StepsSavedText(s, 9) ==
+          "51.9% of steps saved: 13 run of 27 (1 finished x 9, 2 pruned)");
     s.run = 1234567;
     s.full = 2469134;
     CHECK(hpo::StepsSavedText(s, 9) ==
@@ -207,27 +240,25 @@ TEST_SUITE("unit") {
       const char* expected;
     };
     const Case cases[] = {
-        {{0, 1, 3}, 1, "rung 1 @3"},
-        {{2, 0, 9}, 3, "bracket 2 rung 0 @9"},
-        {{0, 0, 0.5}, 1, "rung 0 @0.5"},
-        {{0, 4, kNaN}, 1, "rung 4"},
-        {{0, -1, 5}, 1, "step 5"},
-        {{0, -1, 2.5}, 2, "step 2.5"},
+        {{0, 1, 3}, 1, "rung 1 @3"},     {{2, 0, 9}, 3, "bracket 2 rung 0 @9"},
+        {{0, 0, 0.5}, 1, "rung 0 @0.5"}, {{0, 4, kNaN}, 1, "rung 4"},
+        {{0, -1, 5}, 1, "step 5"},       {{0, -1, 2.5}, 2, "step 2.5"},
     };
     for (const Case& c : cases) {
       CAPTURE(c.expected);
       CHECK(hpo::RungLabel(c.place, c.brackets) == c.expected);
     }
-    std::vector<RungCount> rungs = {{{0, 0, 1}, 40, 30}, {{0, 1, 3}, 10, 9}, {{0, 2, 9}, 1, 0},
-                                    {{0, -1, 4}, 3, 2}};
+    std::vector<RungCount> rungs = {
+        {{0, 0, 1}, 40, 30}, {{0, 1, 3}, 10, 9}, {{0, 2, 9}, 1, 0}, {{0, -1, 4}, 3, 2}};
     CHECK(hpo::StopsText(rungs, 1) == "rung 0 @1: 30, rung 1 @3: 9, step 4: 2");
     CHECK(hpo::StopsText({}, 1) == "");
   }
 
   TEST_CASE("a pruned trial stopped at its rung of its bracket") {
     t::ScratchDir dir;
-    t::SyntheticCampaign c(dir, "pruner: {kind: asha, min_resource: 1, max_resource: 27, "
-                                "reduction_factor: 3, brackets: 3}\n");
+    t::SyntheticCampaign c(dir,
+                           "pruner: {kind: asha, min_resource: 1, max_resource: 27, "
+                           "reduction_factor: 3, brackets: 3}\n");
     const hpo::Config& cfg = c.campaign.config();
     hpo::TrialRow r;
     r.state = TrialState::kPruned;

@@ -73,13 +73,15 @@ TEST_SUITE("unit") {
     t::ScratchDir dir2;
     SyntheticCampaign fresh(dir2, t::kAshaPruner);
     fresh.Pending(0);
-    std::string f = hpo::FormatStatus(fresh.campaign, hpo::ScanCampaign(fresh.campaign), 1.7e9, std::nullopt, {});
+    std::string f = hpo::FormatStatus(fresh.campaign, hpo::ScanCampaign(fresh.campaign), 1.7e9,
+                                      std::nullopt, {});
     CHECK(f.find("1 trials: 0 finished, 0 running, 1 pending, 0 failed, 0 pruned\n  pruned: 0\n") !=
           std::string::npos);
     t::ScratchDir dir3;
     SyntheticCampaign plain(dir3);
     plain.Pending(0);
-    CHECK(hpo::FormatStatus(plain.campaign, hpo::ScanCampaign(plain.campaign), 1.7e9, std::nullopt, {})
+    CHECK(hpo::FormatStatus(plain.campaign, hpo::ScanCampaign(plain.campaign), 1.7e9, std::nullopt,
+                            {})
               .find("pruned") == std::string::npos);
   }
 

@@ -330,11 +330,10 @@ void SyntheticCampaign::Pruned(int i, double metric, double step, int rung, doub
   const auto& L = campaign.layout();
   json lc = json::array();
   for (const auto& [s, v] : curve) lc.push_back({s, v});
-  json pruned = rung >= 0 ? json{{"rule", "asha"}, {"rung", rung}, {"bracket", 0},
-                                 {"resource", step}, {"step", step}, {"value", metric},
-                                 {"verdict", "stop"}}
-                          : json{{"rule", "median"}, {"step", step}, {"value", metric},
-                                 {"verdict", "stop"}};
+  json pruned =
+      rung >= 0 ? json{{"rule", "asha"}, {"rung", rung},    {"bracket", 0},     {"resource", step},
+                       {"step", step},   {"value", metric}, {"verdict", "stop"}}
+                : json{{"rule", "median"}, {"step", step}, {"value", metric}, {"verdict", "stop"}};
   Record r = {{"trial_id", i},
               {"state", "pruned"},
               {"config", Config(i)},
@@ -360,7 +359,9 @@ void SyntheticCampaign::Curve(int i, const std::vector<std::pair<double, double>
   fs::create_directories(L.trial_dir(i));
   std::string text;
   for (const auto& [s, v] : points)
-    text += json{{"step", s}, {"value", std::isfinite(v) ? json(v) : json()}, {"time", 1.7e9},
+    text += json{{"step", s},
+                 {"value", std::isfinite(v) ? json(v) : json()},
+                 {"time", 1.7e9},
                  {"attempt", 1}}
                 .dump() +
             "\n";
