@@ -104,8 +104,8 @@ CurveAxes MakeCurveAxes(const std::vector<TrialCurve>& curves,
   return a;
 }
 
-// A curve in pixels, thinned to `column`-pixel columns; a NaN pair where it breaks (a value
-// that is not finite). Values beyond the range are drawn at its edge.
+// A curve in pixels, thinned to `column`-pixel columns; a point with a NaN y where it breaks
+// (a value that was not finite). Values beyond the range are drawn at its edge.
 PixelLine ToPixels(const TrialCurve& c, const CurveAxes& a, double x0, double column) {
   std::vector<double> xs, ys;
   xs.reserve(c.points.size());
@@ -350,11 +350,14 @@ std::string PlotLearningCurves(const ReportData& d, const std::vector<TrialCurve
   CurveAxes a = MakeCurveAxes(curves, rung_steps, d.mode, f);
   DrawAxes(o, f, a.x, a.y, "step", d.metric_name + (a.range.log ? " (log)" : ""));
   o += "<g class=\"rungs\">";
+  double labelled = -1e9;  // where the last label went: rungs close together share one
   for (double s : rung_steps) {
     double px = a.x.Map(s);
     if (px < f.x0() || px > f.x1()) continue;
     SvgLine(o, px, f.y0(), px, f.y1(), "rg");
+    if (px - labelled < 56) continue;
     SvgText(o, px + 3, f.y0() + 11, "start", "rung @" + ShortNumber(s, 6), "rgl");
+    labelled = px;
   }
   o += "</g>";
   // Lines thinned to 2-pixel columns; densities need no more than their cells.

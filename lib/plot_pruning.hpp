@@ -35,7 +35,7 @@ struct CurveRange {
 // {0, 1} without a finite value.
 CurveRange ChooseCurveRange(std::vector<double> values, Mode mode);
 
-// A polyline in pixels.
+// A polyline in pixels; a point with a NaN coordinate breaks it.
 using PixelLine = std::vector<std::pair<double, double>>;
 
 // How many of `lines` cross each cell of a grid of nx by ny square cells of `cell` pixels
