@@ -32,8 +32,9 @@ std::string SlotTimeline(const ReportData& d, PlotFrame f, double span) {
   f.h = static_cast<int>(f.top + f.bottom + row_h * slots);
   std::string o;
   OpenSvg(o, "timeline", f,
-          "Trials over time: one row per concurrent slot (blue finished, red failed, orange "
-          "running)");
+          std::string("Trials over time: one row per concurrent slot (blue finished, ") +
+              (d.stats.counts.at(TrialState::kPruned) ? "grey pruned, " : "") +
+              "red failed, orange running)");
   Axis x = TimeAxis(span, f.x0(), f.x1());
   Axis y;
   y.d0 = 0;
@@ -49,6 +50,7 @@ std::string SlotTimeline(const ReportData& d, PlotFrame f, double span) {
     const TrialRow& r = (*d.rows)[d.stats.interval_rows[i]];
     const char* cls = r.state == TrialState::kFailed    ? "fail"
                       : r.state == TrialState::kRunning ? "run"
+                      : r.state == TrialState::kPruned  ? "prn"
                                                         : "ok";
     double x0 = x.Map(iv[i].start - d.t0), x1 = x.Map(iv[i].end - d.t0);
     double yy = f.y0() + slot[i] * row_h;

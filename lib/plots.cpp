@@ -297,7 +297,7 @@ std::vector<Completion> Completions(const ReportData& d) {
   for (size_t k = 0; k < d.fin.size(); ++k) fin_of[d.fin[k]] = k;
   for (size_t i = 0; i < d.rows->size(); ++i) {
     const TrialRow& r = (*d.rows)[i];
-    if (r.state != TrialState::kFinished && r.state != TrialState::kFailed) continue;
+    if (!IsEnded(r.state)) continue;
     if (r.state == TrialState::kFinished && fin_of[i] == std::string::npos) continue;
     auto end = r.info.end_time;
     c.push_back({end ? *end : kNaN, r.id, fin_of[i]});
@@ -320,10 +320,12 @@ std::string PlotHistory(const ReportData& d, const std::vector<Completion>& comp
                 : NumericAxis(1, std::max(1.0, h.xmax), false, f.x0(), f.x1());
   if (!wall) x.d0 = 0;
   Axis y = MetricAxis(d, f);
-  DrawAxes(
-      o, f, x, y,
-      wall ? "time since the first start" : "completed trials (finished or failed, by end time)",
-      d.metric_name);
+  const bool pruned = d.stats.counts.at(TrialState::kPruned) > 0;
+  DrawAxes(o, f, x, y,
+           wall     ? "time since the first start"
+           : pruned ? "completed trials (finished, pruned or failed, by end time)"
+                    : "completed trials (finished or failed, by end time)",
+           d.metric_name);
   std::optional<size_t> best_pt;
   for (size_t i = 0; i < h.fin_index.size(); ++i)
     if (d.best && h.fin_index[i] == *d.best) best_pt = i;

@@ -19,11 +19,11 @@ std::string PlotHistogram(const ReportData& d);
 // The metric against sampled parameter j (d.dims[j]).
 std::string PlotParamScatter(const ReportData& d, std::size_t j);
 
-// A completed trial (finished with a metric, or failed) for the best-so-far curves.
+// A completed trial (finished with a metric, pruned, or failed) for the best-so-far curves.
 struct Completion {
-  double end;         // end time; NaN when the record has none
+  double end;  // end time; NaN when the record has none
   TrialId id;
-  std::size_t fin;    // index into d.fin, or npos for a failure
+  std::size_t fin;  // index into d.fin, or npos for a pruned or failed trial
 };
 
 // The completed trials by end time; those without one (written by other tools) by id, after

@@ -7,7 +7,9 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "failures.hpp"
+#include "report_curves.hpp"
 #include "report_page.hpp"
+#include "report_pruning.hpp"
 #include "text_format.hpp"
 
 namespace hpo {
@@ -39,15 +41,29 @@ void RefuseOwnEntry(const Layout& L, const fs::path& output, const fs::path& des
   }
 }
 
-void CountsLine(std::string& o, const ReportStats& s) {
+// "12 trials: 8 finished, 1 running, 0 pending, 1 failed" (", 2 pruned" with early stopping).
+void CountsLine(std::string& o, const ReportStats& s, bool pruning) {
   o += "  " + std::to_string(s.total) + " trials: ";
   bool first = true;
-  for (TrialState st :
-       {TrialState::kFinished, TrialState::kRunning, TrialState::kPending, TrialState::kFailed}) {
+  for (TrialState st : {TrialState::kFinished, TrialState::kRunning, TrialState::kPending,
+                        TrialState::kFailed, TrialState::kPruned}) {
+    if (st == TrialState::kPruned && !pruning) continue;
     o += (first ? "" : ", ") + std::to_string(s.counts.at(st)) + " " + StateName(st);
     first = false;
   }
   o += "\n";
+}
+
+// The rungs and the compute saved. The median rule's full run is the longest finished
+// trial's, which only the curves say; ASHA's needs no curve.
+void EarlyStoppingLines(std::string& o, const Campaign& campaign, const std::vector<TrialRow>& rows,
+                        const ReportData& d) {
+  if (!d.pruning) return;
+  std::vector<std::optional<double>> last_steps;
+  if (campaign.config().pruner.kind == PrunerKind::kMedian)
+    last_steps = LastSteps(LoadCurves(campaign.layout(), rows), rows.size());
+  o += EarlyStoppingText(SummariseEarlyStopping(campaign, rows, last_steps),
+                         d.stats.counts.at(TrialState::kFinished));
 }
 
 void BestLines(std::string& o, const ReportData& d) {
@@ -95,9 +111,10 @@ std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRo
                              const ReportOptions& options) {
   ReportData d = PrepareReportData(campaign, rows, options);
   std::string o = d.root.string() + "\n";
-  CountsLine(o, d.stats);
+  CountsLine(o, d.stats, d.pruning);
   BestLines(o, d);
   TimeLines(o, d.stats, campaign.config());
+  EarlyStoppingLines(o, campaign, rows, d);
   TopLines(o, d);
   if (d.stats.counts.at(TrialState::kFailed)) {
     o += "  failure reasons:\n";

@@ -2,8 +2,11 @@
 // the campaign's report.html, never over one of the campaign's own files), and the same
 // summary as plain text for a terminal. What lives where:
 //   report_data    options, campaign-wide figures, the rows prepared for drawing
-//   report_page    the HTML page (report_sections: summary and tables; plots and
-//                  plot_timeline: the SVG plots, built from svg and plot_axis)
+//   report_page    the HTML page (report_sections: summary and tables; plots,
+//                  plot_timeline and plot_pruning: the SVG plots, built from svg and
+//                  plot_axis)
+//   report_curves  the trials' learning curves as the page draws them
+//   report_pruning early stopping's figures: rung occupancy, compute saved
 //   text_format    numbers, durations and times for people (also used by the status)
 //   html_escape    escaping for the page
 #pragma once
@@ -19,7 +22,8 @@
 namespace hpo {
 
 // The summary for a terminal: counts, best trial and configuration, time used, concurrency,
-// the best few trials and the most frequent failure reasons.
+// with early stopping the rungs' occupancy and the compute saved, the best few trials and
+// the most frequent failure reasons.
 std::string RenderReportText(const Campaign& campaign, const std::vector<TrialRow>& rows,
                              const ReportOptions& options);
 

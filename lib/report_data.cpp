@@ -164,6 +164,8 @@ ReportData PrepareReportData(const Campaign& campaign, const std::vector<TrialRo
   d.x.assign(d.dims.size(), std::vector<double>(d.fin.size(), kNaN));
   for (size_t j = 0; j < d.dims.size(); ++j) PlaceOnDim(d, j);
   if (!d.fin.empty()) ChooseMetricRange(d);
+  d.pruning = campaign.config().pruner.kind != PrunerKind::kNone ||
+              d.stats.counts.at(TrialState::kPruned) > 0;
   d.have_times = !d.stats.intervals.empty();
   d.t0 = d.have_times ? d.stats.concurrency.first : 0;
   return d;

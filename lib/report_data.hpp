@@ -22,6 +22,8 @@ struct ReportOptions {
   // Above this many points a scatter plot is drawn as a binned density and the timeline as
   // a running-count area chart, so the page stays small and readable at 100,000 trials.
   std::size_t max_points = 2000;
+  // Above this many learning curves, the curves' plot draws densities instead of lines.
+  std::size_t max_curve_lines = 400;
   // Rows of the trials table (the best ones; the complete list is results.csv).
   std::size_t max_table_rows = 2000;
   // Rows of the failures table (the most recent ones).
@@ -80,6 +82,9 @@ struct ReportData {
   bool have_times = false;
   double lo = 0, hi = 1;   // metric range drawn
   std::size_t hidden = 0;  // finished trials outside [lo, hi]
+  // The campaign has a pruner or pruned trials: the page and the summary show early stopping
+  // (rungs, compute saved, where trials stopped).
+  bool pruning = false;
 };
 
 // Everything the page and the summary read; `rows` and `campaign` must outlive it.

@@ -4,8 +4,11 @@
 #include <cmath>
 
 #include "html_escape.hpp"
+#include "plot_pruning.hpp"
 #include "plot_timeline.hpp"
 #include "plots.hpp"
+#include "report_curves.hpp"
+#include "report_pruning.hpp"
 #include "report_sections.hpp"
 #include "text_format.hpp"
 #include "version.hpp"
@@ -59,6 +62,19 @@ pre.tail{margin:0;font:12px ui-monospace,monospace;white-space:pre-wrap;word-bre
 footer{color:#57606a;font-size:12px;padding:0 24px 24px}
 )CSS";
 
+// The style of the early-stopping parts, only on pages that show them (so that the page of a
+// campaign without curves or pruner stays as it was).
+const char* kEarlyStoppingStyle = R"CSS(
+.lcf,.lcp,.lcr,.lcx,.lcb{fill:none;stroke-linecap:round;stroke-linejoin:round}
+.lcf{stroke:#1f77b4;stroke-opacity:.6;stroke-width:1.2}.lcp{stroke:#6e7781;stroke-opacity:.3;stroke-width:1}
+.lcr{stroke:#ff7f0e;stroke-opacity:.8;stroke-width:1.2}.lcx{stroke:#d62728;stroke-opacity:.35;stroke-width:1}
+.lcb{stroke:#d62728;stroke-width:2.5}
+.cdp{fill:#6e7781}.cdo{fill:#08519c}
+.rg{stroke:#bc4c00;stroke-width:1;stroke-dasharray:3 3}svg text.rgl{fill:#bc4c00;font-size:10px}
+.rs{fill:#afb8c1}.rc{fill:#1f77b4}.rf{fill:#08519c}.prn{fill:#afb8c1}
+.st-pruned{color:#6e7781}td.nw{white-space:nowrap}
+)CSS";
+
 // Sorts a table by the clicked column: numbers by data-v, the rest as text, empty last.
 const char* kScript = R"JS(
 //<![CDATA[
@@ -86,13 +102,14 @@ size_t TopCount(const ReportData& d) {
   return std::min({std::max(top, d.opt.top_min), d.opt.top_max, d.fin.size()});
 }
 
-void Head(std::string& o, const ReportData& d, const std::string& name) {
+void Head(std::string& o, const ReportData& d, const std::string& name, bool early_stopping) {
   o += "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta "
        "charset=\"utf-8\"/>"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>";
   AppendEscaped(o, "hpo report: " + name);
   o += "</title><style>";
   o += kStyle;
+  if (early_stopping) o += kEarlyStoppingStyle + 1;  // (after its leading newline)
   o += "</style></head>\n<body><header><h1>";
   AppendEscaped(o, "hpo report: " + name);
   o += "</h1><p class=\"sub\">";
@@ -133,6 +150,32 @@ void PlotSections(std::string& o, const ReportData& d) {
   o += "</section>\n";
 }
 
+// Learning curves, rung occupancy and the compute saved.
+void EarlyStoppingSection(std::string& o, const ReportData& d,
+                          const std::vector<TrialCurve>& curves, const EarlyStopping& e) {
+  OpenSection(o, "early-stopping", "Learning curves and early stopping");
+  EarlyStoppingFigures(o, d, e);
+  if (curves.size() > d.opt.max_curve_lines)
+    Paragraph(o,
+              "More than " + std::to_string(d.opt.max_curve_lines) +
+                  " learning curves: they are drawn as densities of the cells they cross.",
+              "note");
+  o += "<div class=\"grid\">";
+  if (curves.empty())
+    Paragraph(o,
+              "No trial has reported a learning curve yet (hpo-prune STEP VALUE, or "
+              "hpo_trial.report_intermediate, writes trials/trial_<i>/progress.jsonl).",
+              "note");
+  else
+    o += PlotLearningCurves(d, curves, RungSteps(d.campaign->config().pruner));
+  if (!e.rungs.empty())
+    o += PlotRungOccupancy(e.rungs, e.brackets, d.stats.counts.at(TrialState::kFinished),
+                           e.full_resource);
+  o += "</div>";
+  RungTable(o, d, e);
+  o += "</section>\n";
+}
+
 void TimelineSection(std::string& o, const ReportData& d) {
   OpenSection(o, "timeline-section", "Timeline");
   if (d.have_times)
@@ -156,11 +199,16 @@ void Foot(std::string& o, const ReportData& d) {
 std::string RenderReportHtml(const Campaign& campaign, const std::vector<TrialRow>& rows,
                              const ReportOptions& options) {
   ReportData d = PrepareReportData(campaign, rows, options);
+  std::vector<TrialCurve> curves = LoadCurves(campaign.layout(), rows);
+  const bool early_stopping = d.pruning || !curves.empty();
   std::string o;
   o.reserve(1 << 20);
-  Head(o, d, d.root.filename().string());
+  Head(o, d, d.root.filename().string(), early_stopping);
   SummarySection(o, d);
   PlotSections(o, d);
+  if (early_stopping)
+    EarlyStoppingSection(o, d, curves,
+                         SummariseEarlyStopping(campaign, rows, LastSteps(curves, rows.size())));
   TimelineSection(o, d);
   TrialsTable(o, d, RankedFinished(d));
   FailuresSection(o, d);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "best_trial.hpp"
 #include "failures.hpp"
 #include "html_escape.hpp"
 #include "text_format.hpp"
@@ -80,7 +81,9 @@ void SummaryCards(std::string& o, const ReportData& d) {
   const ReportStats& s = d.stats;
   o += "<div class=\"cards\">";
   o += Card("trials", std::to_string(s.total), "hpo.n_trials " + std::to_string(cfg.hpo.n_trials));
-  for (TrialState st : kAllStates) o += Card(StateName(st), std::to_string(s.counts.at(st)));
+  for (TrialState st : kAllStates)
+    if (st != TrialState::kPruned || d.pruning)
+      o += Card(StateName(st), std::to_string(s.counts.at(st)));
   if (d.best) {
     const TrialRow& b = (*d.rows)[d.fin[*d.best]];
     o += Card(
@@ -149,12 +152,30 @@ void SpaceTable(std::string& o, const Space& space) {
 // ---------------------------------------------------------------------------------------
 // Trials
 
-// Row order: finished best first, then running, failed, pending by id.
+// Pruned rows, those that went furthest first, then by value where they stopped (best
+// first), then by id.
+std::vector<size_t> PrunedByStep(const ReportData& d) {
+  const auto& rows = *d.rows;
+  std::vector<size_t> pruned;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].state == TrialState::kPruned) pruned.push_back(i);
+  std::stable_sort(pruned.begin(), pruned.end(), [&](size_t a, size_t b) {
+    double sa = rows[a].pruned_step.value_or(-1), sb = rows[b].pruned_step.value_or(-1);
+    if (sa != sb) return sa > sb;
+    const auto &ma = rows[a].metric, &mb = rows[b].metric;
+    if (ma.has_value() != mb.has_value()) return ma.has_value();
+    return ma && *ma != *mb && Better(*ma, *mb, d.mode);
+  });
+  return pruned;
+}
+
+// Row order: finished best first, then pruned (PrunedByStep), running, failed, pending by id.
 std::vector<size_t> TrialOrder(const ReportData& d, const std::vector<size_t>& ranked) {
   const auto& rows = *d.rows;
   std::vector<size_t> order;
   order.reserve(rows.size());
   for (size_t k : ranked) order.push_back(d.fin[k]);
+  for (size_t i : PrunedByStep(d)) order.push_back(i);
   std::vector<bool> listed(rows.size(), false);
   for (size_t i : order) listed[i] = true;
   for (TrialState st :
@@ -174,7 +195,21 @@ void TrialsHead(std::string& o, const ReportData& d) {
     AppendEscaped(o, dim.param->name);
     o += "</th>";
   }
+  if (d.pruning) o += "<th>stopped at</th>";
   o += "<th>seconds</th><th>start</th><th>host</th><th>attempt</th></tr></thead><tbody>";
+}
+
+// Where a pruned trial stopped: "step 3 (rung 1 @3)", sorted by step; empty for the others.
+void StoppedAtCell(std::string& o, const ReportData& d, const TrialRow& r) {
+  auto place = StopPlaceOf(d.campaign->config(), r);
+  if (!place || !r.pruned_step) {
+    Td(o, "");
+    return;
+  }
+  const Config& cfg = d.campaign->config();
+  std::string text = "step " + ShortNumber(*r.pruned_step, 6);
+  if (place->rung >= 0) text += " (" + RungLabel(*place, cfg.pruner.brackets) + ")";
+  Td(o, text, SortNumber(*r.pruned_step), "n nw");
 }
 
 void TrialCells(std::string& o, const ReportData& d, const TrialRow& r) {
@@ -190,6 +225,7 @@ void TrialCells(std::string& o, const ReportData& d, const TrialRow& r) {
     else
       Td(o, "");
   }
+  if (d.pruning) StoppedAtCell(o, d, r);
   auto start = r.info.start_time, end = r.info.end_time;
   auto tt = r.info.training_time;
   if (!tt && start && end) tt = *end - *start;
@@ -276,6 +312,78 @@ void SummarySection(std::string& o, const ReportData& d) {
   o += "</div><div>";
   SpaceTable(o, d.campaign->config().space);
   o += "</div></div></section>\n";
+}
+
+void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStopping& e) {
+  const PrunerSection& p = d.campaign->config().pruner;
+  std::string line;
+  if (p.kind == PrunerKind::kAsha) {
+    std::string rungs;
+    for (double r : RungResources(p.asha)) rungs += (rungs.empty() ? "" : ", ") + ShortNumber(r, 6);
+    line = "Pruner: ASHA, rungs at steps " + (rungs.empty() ? std::string("(none)") : rungs) +
+           " (min_resource " + ShortNumber(p.asha.min_resource, 6) + ", reduction_factor " +
+           std::to_string(p.asha.reduction_factor) + ", max_resource " +
+           ShortNumber(p.asha.max_resource, 6) + ", min_trials " +
+           std::to_string(p.asha.min_trials) + ")" +
+           (p.brackets > 1 ? ", " + std::to_string(p.brackets) +
+                                 " brackets (bracket b starts at min_resource x reduction_factor^b)"
+                           : "") +
+           ".";
+  } else if (p.kind == PrunerKind::kMedian) {
+    line = "Pruner: the median rule (n_startup_trials " +
+           std::to_string(p.median.n_startup_trials) + ", n_warmup_steps " +
+           ShortNumber(p.median.n_warmup_steps, 6) + ").";
+  } else {
+    line = "No pruner: the learning curves as the trials reported them.";
+  }
+  Paragraph(o, line);
+  if (!d.pruning) return;
+  const ReportStats& s = d.stats;
+  std::int64_t ended = s.counts.at(TrialState::kFinished) + s.counts.at(TrialState::kPruned) +
+                       s.counts.at(TrialState::kFailed);
+  o += "<div class=\"cards\">";
+  o += Card("pruned", std::to_string(s.counts.at(TrialState::kPruned)),
+            "of " + std::to_string(ended) + " ended trials");
+  if (e.full_resource && e.saved.full > 0) {
+    o += Card("compute saved", FormatFixed(100 * e.saved.fraction(), 1) + "%",
+              GroupedNumber(e.saved.saved()) + " of " + GroupedNumber(e.saved.full) + " steps");
+    o += Card("steps run", GroupedNumber(e.saved.run),
+              std::to_string(e.saved.finished + e.saved.pruned) +
+                  " finished or pruned trials; full run " + ShortNumber(*e.full_resource, 6));
+  }
+  o += "</div>";
+}
+
+void RungTable(std::string& o, const ReportData& d, const EarlyStopping& e) {
+  if (e.rungs.empty()) return;
+  o += "<table id=\"rungs-table\"><thead><tr><th>rung</th><th>step</th><th>reached</th><th>stopped "
+       "there</th><th>went on</th><th>stopped</th></tr></thead><tbody>";
+  for (const RungCount& r : e.rungs) {
+    o += "<tr>";
+    Td(o, r.place.rung >= 0
+              ? (e.brackets > 1 ? "bracket " + std::to_string(r.place.bracket) + " " : "") +
+                    "rung " + std::to_string(r.place.rung)
+              : "median");
+    NumberTd(o, ShortNumber(r.place.resource, 6), r.place.resource);
+    IntTd(o, r.reached);
+    IntTd(o, r.stopped);
+    IntTd(o, r.reached - r.stopped);
+    double pct =
+        r.reached ? 100.0 * static_cast<double>(r.stopped) / static_cast<double>(r.reached) : 0;
+    NumberTd(o, FormatFixed(pct, 1) + "%", pct);
+    o += "</tr>";
+  }
+  if (e.full_resource) {
+    o += "<tr>";
+    Td(o, "full run");
+    NumberTd(o, ShortNumber(*e.full_resource, 6), *e.full_resource);
+    IntTd(o, d.stats.counts.at(TrialState::kFinished));
+    Td(o, "");
+    Td(o, "");
+    Td(o, "");
+    o += "</tr>";
+  }
+  o += "</tbody></table>";
 }
 
 void TrialsTable(std::string& o, const ReportData& d, const std::vector<size_t>& ranked) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "report_data.hpp"
+#include "report_pruning.hpp"
 
 namespace hpo {
 
@@ -21,8 +22,16 @@ void Paragraph(std::string& o, const std::string& text, const char* cls = nullpt
 // Cards of figures, the best configuration and the search space.
 void SummarySection(std::string& o, const ReportData& d);
 
-// Every trial (finished best first, then running, failed, pending by id; at most
-// max_table_rows), sortable by any column.
+// The pruner's settings in a line, and (with d.pruning) cards of the early stopping figures:
+// pruned trials, compute saved, steps run.
+void EarlyStoppingFigures(std::string& o, const ReportData& d, const EarlyStopping& e);
+
+// The occupancy of every rung as a table: reached, stopped there, went on.
+void RungTable(std::string& o, const ReportData& d, const EarlyStopping& e);
+
+// Every trial (finished best first, then pruned by how far they went, running, failed,
+// pending by id; at most max_table_rows), sortable by any column; with d.pruning a column
+// says where each pruned trial stopped.
 void TrialsTable(std::string& o, const ReportData& d, const std::vector<std::size_t>& ranked);
 
 // The causes of failure with their trial ids and stderr tail, then the most recent failures

@@ -12,6 +12,7 @@
 #include "error.hpp"
 #include "failures.hpp"
 #include "file_age.hpp"
+#include "report_pruning.hpp"
 #include "text_format.hpp"
 #include "tool.hpp"
 
@@ -44,6 +45,13 @@ std::map<TrialState, std::int64_t> CountStates(const std::vector<TrialRow>& rows
   for (TrialState s : kAllStates) counts[s] = 0;
   for (const TrialRow& r : rows) ++counts[r.state];
   return counts;
+}
+
+// "  pruned: 41 (rung 0 @1: 30, rung 1 @3: 9, rung 2 @9: 2)": where the pruned trials
+// stopped, from their records (no rung folder is listed).
+std::string PrunedLine(const Config& cfg, const std::vector<TrialRow>& rows, std::int64_t pruned) {
+  std::string where = StopsText(StopsPerRung(cfg, rows), cfg.pruner.brackets);
+  return "  pruned: " + std::to_string(pruned) + (where.empty() ? "" : " (" + where + ")") + "\n";
 }
 
 // The progress bar with the rate and ETA (or "done"), and how long ago the last trial ended.
@@ -195,7 +203,7 @@ Progress MeasureProgress(const std::vector<TrialRow>& rows, double now, std::siz
   std::int64_t remaining = 0;
   for (const auto& r : rows) {
     ++p.total;
-    if (r.state == TrialState::kFinished || r.state == TrialState::kFailed) {
+    if (IsEnded(r.state)) {
       ++p.done;
       if (auto e = r.info.end_time) ends.push_back(*e);
     } else {
@@ -226,11 +234,14 @@ std::string FormatStatus(const Campaign& campaign, const std::vector<TrialRow>& 
   std::map<TrialState, std::int64_t> counts = CountStates(rows);
   Progress p = MeasureProgress(rows, now, options.rate_window);
   std::string o = campaign.layout().root().string() + "\n";
+  const bool pruning = counts[TrialState::kPruned] > 0 || cfg.pruner.kind != PrunerKind::kNone;
   o += "  " + std::to_string(rows.size()) +
        " trials: " + std::to_string(counts[TrialState::kFinished]) + " finished, " +
        std::to_string(counts[TrialState::kRunning]) + " running, " +
        std::to_string(counts[TrialState::kPending]) + " pending, " +
-       std::to_string(counts[TrialState::kFailed]) + " failed\n";
+       std::to_string(counts[TrialState::kFailed]) + " failed" +
+       (pruning ? ", " + std::to_string(counts[TrialState::kPruned]) + " pruned" : "") + "\n";
+  if (pruning) o += PrunedLine(cfg, rows, counts[TrialState::kPruned]);
   o += ProgressLines(p, now, options.bar_width);
   o += BestLine(cfg, rows);
   if (counts[TrialState::kFailed] > 0)

@@ -1,6 +1,7 @@
 // The live status of a campaign for a terminal (`hpo-collect --status`, `--watch N`): counts,
-// a progress bar with rate and ETA, the best trial so far, and the running trials that have
-// run longest. Read-only: it settles nothing (that is hpo-collect's job).
+// where pruned trials stopped, a progress bar with rate and ETA, the best trial so far, and
+// the running trials that have run longest. Read-only: it settles nothing (that is hpo-collect's
+// job).
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,7 @@ struct StatusOptions {
 
 // Throughput from the latest completions.
 struct Progress {
-  std::int64_t done = 0;              // finished + failed
+  std::int64_t done = 0;              // ended: finished, pruned or failed
   std::int64_t total = 0;             // every known trial
   std::optional<double> per_minute;   // completions per minute over the window
   std::size_t window = 0;             // completions the rate was measured over

@@ -36,6 +36,18 @@ std::string ShortNumber(double v, int digits) {
   return buf;
 }
 
+std::string GroupedNumber(double v) {
+  if (!std::isfinite(v) || std::fabs(v) >= 1e15 || v != std::floor(v)) return ShortNumber(v, 6);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(v));
+  std::string digits = buf, out = v < 0 ? "-" : "";
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string ValueText(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_float()) return ShortNumber(v.get<double>(), 6);

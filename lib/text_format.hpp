@@ -13,6 +13,10 @@ namespace hpo {
 // ("1e-5"), whole numbers below a million in full ("20000"); "nan", "inf", "-inf".
 std::string ShortNumber(double v, int digits = 4);
 
+// A whole number with thousands separators ("1,234,567", "-12,000"); anything else
+// (fractions, beyond 1e15, not finite) as ShortNumber with 6 digits.
+std::string GroupedNumber(double v);
+
 // `v` with `decimals` digits after the point ("3.05" for 2).
 std::string FormatFixed(double v, int decimals);
 

@@ -33,6 +33,28 @@ TEST_SUITE("unit") {
     CHECK(text.find("3 x " + kOddReason + " (trials ") != std::string::npos);  // log paths removed
   }
 
+  TEST_CASE(
+      "the text summary of a pruned campaign counts its pruned trials, rungs and compute saved") {
+    t::ScratchDir dir;
+    SyntheticCampaign c = t::PrunedCampaign(dir);
+    std::string text = hpo::RenderReportText(c.campaign, hpo::ScanCampaign(c.campaign), FixedNow());
+    CHECK(text.find("  20 trials: 3 finished, 2 running, 2 pending, 1 failed, 12 pruned\n") !=
+          std::string::npos);
+    CHECK(
+        text.find("  rungs: rung 0 @1: 18 reached, 7 stopped; rung 1 @3: 9 reached, 5 stopped; "
+                  "full @9: 3 finished\n"
+                  "  compute: 63.7% of steps saved: 49 run of 135 (3 finished x 9, 12 pruned)\n") !=
+        std::string::npos);
+    // Without a pruner, nothing of the kind.
+    t::ScratchDir dir2;
+    SyntheticCampaign plain = SmallCampaign(dir2);
+    std::string p =
+        hpo::RenderReportText(plain.campaign, hpo::ScanCampaign(plain.campaign), FixedNow());
+    CHECK(p.find("pruned") == std::string::npos);
+    CHECK(p.find("rungs:") == std::string::npos);
+    CHECK(p.find("compute:") == std::string::npos);
+  }
+
   TEST_CASE("hpo-report writes the page and the Makefile; --format text writes nothing") {
     t::ScratchDir dir;
     SyntheticCampaign c = SmallCampaign(dir);

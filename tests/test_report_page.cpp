@@ -290,3 +290,133 @@ TEST_SUITE("unit") {
   }
 
 }  // TEST_SUITE("unit")
+
+TEST_SUITE("unit") {
+  TEST_CASE("a campaign with pruned trials shows its curves, rungs, compute saved and stops") {
+    t::ScratchDir dir;
+    SyntheticCampaign c = t::PrunedCampaign(dir);
+    std::vector<hpo::TrialRow> rows = hpo::ScanCampaign(c.campaign);
+    REQUIRE(rows.size() == 20);
+    std::string html = hpo::RenderReportHtml(c.campaign, rows, FixedNow());
+    CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
+    CHECK(Count(html,
+                "<section id=\"early-stopping\"><h2>Learning curves and early stopping</h2>") == 1);
+    CHECK(html.find(".lcf,") != std::string::npos);  // its style
+    CHECK(html.find("Pruner: ASHA, rungs at steps 1, 3 (min_resource 1, reduction_factor 3, "
+                    "max_resource 9, min_trials 1).") != std::string::npos);
+    // The cards: pruned, compute saved (3 x 9 + 7 x 1 + 5 x 3 = 49 of 15 x 9 = 135 steps).
+    CHECK(html.find("<div class=\"k\">pruned</div><div class=\"v\">12</div><div class=\"s\">of 16 "
+                    "ended trials</div>") != std::string::npos);
+    CHECK(html.find("<div class=\"v\">63.7%</div><div class=\"s\">86 of 135 steps</div>") !=
+          std::string::npos);
+    CHECK(html.find("<div class=\"k\">steps run</div><div class=\"v\">49</div>") !=
+          std::string::npos);
+    // The summary counts them too, once.
+    CHECK(Count(html, "<div class=\"k\">pruned</div>") == 2);
+    // The plots: every started trial's curve, the rungs.
+    CHECK(Count(Svg(html, "curves"), "<path") == 18);
+    CHECK(Count(Svg(html, "rungs"), "class=\"rs\"") == 2);
+    CHECK(TableRows(html, "rungs-table") == 3);
+    CHECK(html.find("<td>rung 0</td><td class=\"n\" data-v=\"1.0\">1</td><td class=\"n\" "
+                    "data-v=\"18\">18</td><td class=\"n\" data-v=\"7\">7</td><td class=\"n\" "
+                    "data-v=\"11\">11</td>") != std::string::npos);
+    // The trials table: every trial, pruned ones after the finished, furthest first, with
+    // where they stopped.
+    CHECK(TableRows(html, "trials-table") == 20);
+    CHECK(html.find("<th>stopped at</th>") != std::string::npos);
+    CHECK(Count(html, "<td class=\"st-pruned\">pruned</td>") == 12);
+    CHECK(Count(html, ">step 3 (rung 1 @3)</td>") == 5);
+    CHECK(Count(html, ">step 1 (rung 0 @1)</td>") == 7);
+    size_t table = html.find("id=\"trials-table\"");
+    size_t last_finished = html.rfind("st-finished", html.find("st-pruned", table));
+    CHECK(html.find("st-finished", html.find("st-pruned", table)) == std::string::npos);
+    CHECK(last_finished > table);
+    CHECK(html.find("rung 1 @3", table) < html.find("rung 0 @1", table));
+    // The timeline and the best-so-far curves count them.
+    std::string tl = Svg(html, "timeline");
+    CHECK(Count(tl, "class=\"prn\"") == 12);
+    CHECK(tl.find("grey pruned") != std::string::npos);
+    CHECK(Svg(html, "history-count").find("finished, pruned or failed") != std::string::npos);
+  }
+
+  TEST_CASE("the page of a campaign without curves or pruner has no early stopping") {
+    t::ScratchDir dir;
+    SyntheticCampaign c = SmallCampaign(dir);
+    std::string html = hpo::RenderReportHtml(c.campaign, hpo::ScanCampaign(c.campaign), FixedNow());
+    CHECK(html.find("early-stopping") == std::string::npos);
+    CHECK(html.find(".lcf") == std::string::npos);
+    CHECK(html.find(">pruned<") == std::string::npos);
+    CHECK(html.find("stopped at") == std::string::npos);
+    CHECK(Svg(html, "timeline").find("pruned") == std::string::npos);
+    CHECK(Svg(html, "history-count").find("(finished or failed, by end time)") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("learning curves without a pruner: the curves, no rungs, no compute saved") {
+    t::ScratchDir dir;
+    SyntheticCampaign c(dir);
+    for (int i = 0; i < 4; ++i) {
+      c.Finished(i, 0.1 * i, 1.7e9 + i, 1.7e9 + i + 1);
+      c.Curve(i, {{1, 1.0}, {2, 0.5 + 0.1 * i}, {3, 0.1 * i}});
+    }
+    std::string html = hpo::RenderReportHtml(c.campaign, hpo::ScanCampaign(c.campaign), FixedNow());
+    CHECK_MESSAGE(XmlProblem(html) == "", XmlProblem(html));
+    CHECK(html.find("<section id=\"early-stopping\">") != std::string::npos);
+    CHECK(html.find("No pruner: the learning curves as the trials reported them.") !=
+          std::string::npos);
+    CHECK(Count(Svg(html, "curves"), "<path") == 4);
+    CHECK(Svg(html, "rungs").empty());
+    CHECK(html.find("compute saved") == std::string::npos);
+    CHECK(html.find("stopped at") == std::string::npos);
+    CHECK(html.find(">pruned<") == std::string::npos);
+    CHECK(Count(Svg(html, "curves"), "class=\"rg\"") == 0);
+  }
+
+  TEST_CASE("the early-stopping section of 10,000 trials with curves stays small") {
+    t::ScratchDir dir;
+    SyntheticCampaign c(dir, "pruner: {kind: asha, max_resource: 27}\n");
+    std::vector<hpo::TrialRow> rows;
+    const int n = 10000;
+    rows.reserve(n);
+    const double t0 = 1.7e9;
+    // Rungs at 1, 3, 9 of 27: two thirds stop at each, the rest finish.
+    for (int i = 0; i < n; ++i) {
+      hpo::TrialRow r;
+      r.id = i;
+      r.config = c.Config(i).dump();
+      r.info.start_time = t0 + i;
+      r.info.end_time = t0 + i + 1;
+      double x = std::fmod(i * 0.6180339887, 1.0);
+      int steps = i % 3 ? 1 : i % 9 ? 3 : i % 27 ? 9 : 27;
+      std::vector<std::pair<double, double>> curve;
+      for (int s = 1; s <= steps; ++s) curve.push_back({s, 0.05 + 0.5 * x + 1.0 / s});
+      c.Curve(i, curve);
+      r.metric = curve.back().second;
+      if (steps == 27) {
+        r.state = TrialState::kFinished;
+      } else {
+        r.state = TrialState::kPruned;
+        r.pruned_step = steps;
+        r.pruned_rung = steps == 1 ? 0 : steps == 3 ? 1 : 2;
+      }
+      rows.push_back(std::move(r));
+    }
+    hpo::ReportOptions opt = FixedNow();
+    std::string html = hpo::RenderReportHtml(c.campaign, rows, opt);
+    size_t b = html.find("<section id=\"early-stopping\">");
+    REQUIRE(b != std::string::npos);
+    size_t section = html.find("</section>", b) - b;
+    MESSAGE("page for 10,000 trials with curves: " << html.size()
+                                                   << " bytes, of which the early-"
+                                                      "stopping section "
+                                                   << section << " bytes");
+    CHECK(section < 150u * 1000);
+    CHECK(XmlProblem(html) == "");
+    std::string curves = Svg(html, "curves");
+    CHECK(curves.find("(densities, darker where more curves cross") != std::string::npos);
+    CHECK(Count(curves, "<path class=\"lcb\"") == 1);
+    CHECK(html.find("More than 400 learning curves") != std::string::npos);
+    CHECK(Count(html, ">step 9 (rung 2 @9)</td>") > 0);
+  }
+
+}  // TEST_SUITE("unit")

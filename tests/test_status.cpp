@@ -58,6 +58,33 @@ TEST_SUITE("unit") {
     CHECK(s.find("job 77_11  10 s") != std::string::npos);
   }
 
+  TEST_CASE("status counts pruned trials as ended and says where they stopped") {
+    t::ScratchDir dir;
+    SyntheticCampaign c = t::PrunedCampaign(dir);
+    auto rows = hpo::ScanCampaign(c.campaign);
+    hpo::Progress p = hpo::MeasureProgress(rows, 1.7e9 + 60, 20);
+    CHECK(p.done == 16);  // 3 finished, 12 pruned, 1 failed
+    CHECK(p.total == 20);
+    std::string s = hpo::FormatStatus(c.campaign, rows, 1.7e9 + 60, std::nullopt, {});
+    CHECK(s.find("  20 trials: 3 finished, 2 running, 2 pending, 1 failed, 12 pruned\n"
+                 "  pruned: 12 (rung 0 @1: 7, rung 1 @3: 5)\n") != std::string::npos);
+    CHECK(s.find(" 16/20  80%") != std::string::npos);
+    // A pruner and nothing pruned yet: the count says so; no pruner: nothing about it.
+    t::ScratchDir dir2;
+    SyntheticCampaign fresh(dir2, t::kAshaPruner);
+    fresh.Pending(0);
+    std::string f = hpo::FormatStatus(fresh.campaign, hpo::ScanCampaign(fresh.campaign), 1.7e9,
+                                      std::nullopt, {});
+    CHECK(f.find("1 trials: 0 finished, 0 running, 1 pending, 0 failed, 0 pruned\n  pruned: 0\n") !=
+          std::string::npos);
+    t::ScratchDir dir3;
+    SyntheticCampaign plain(dir3);
+    plain.Pending(0);
+    CHECK(hpo::FormatStatus(plain.campaign, hpo::ScanCampaign(plain.campaign), 1.7e9, std::nullopt,
+                            {})
+              .find("pruned") == std::string::npos);
+  }
+
   TEST_CASE("hpo-collect --status prints once; --watch stops when nothing is left to run") {
     t::ScratchDir dir;
     SyntheticCampaign c(dir);

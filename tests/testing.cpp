@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "config.hpp"
+#include "rung_files.hpp"
 
 #ifndef HPO_TOOLS_DIR
 #error "HPO_TOOLS_DIR must be defined by tests/CMakeLists.txt"
@@ -244,9 +245,9 @@ const char* const kKinds[] = {"<script>alert(1)</script>", "a&b", "plain", "ün�
 
 const std::string kOddReason = "boom <b>bold</b> & 'single' \"double\" λ";
 
-SyntheticCampaign::SyntheticCampaign(const ScratchDir& dir)
-    : campaign(hpo::Campaign::Create(hpo::ParseConfig(kOddConfig, "test.yaml"), dir / "camp",
-                                     dir.path(), hpo::Force::kNo)) {}
+SyntheticCampaign::SyntheticCampaign(const ScratchDir& dir, const std::string& extra_yaml)
+    : campaign(hpo::Campaign::Create(hpo::ParseConfig(kOddConfig + extra_yaml, "test.yaml"),
+                                     dir / "camp", dir.path(), hpo::Force::kNo)) {}
 
 json SyntheticCampaign::Config(int i) const {
   return {{"λ<&\"'>", 1e-4 * std::pow(10, 3.0 * ((i * 37) % 100) / 100.0)},
@@ -322,6 +323,104 @@ void SyntheticCampaign::Cancelled(int i, double start, const std::string& tail) 
               {"additional_info",
                {{"start_time", start}, {"host", "node3"}, {"slurm_job_id", "77_" + std::to_string(i)}}}};
   campaign.Write(TrialState::kFailed, i, r);
+}
+
+void SyntheticCampaign::Pruned(int i, double metric, double step, int rung, double start,
+                               double end, const std::vector<std::pair<double, double>>& curve) {
+  const auto& L = campaign.layout();
+  json lc = json::array();
+  for (const auto& [s, v] : curve) lc.push_back({s, v});
+  json pruned =
+      rung >= 0 ? json{{"rule", "asha"}, {"rung", rung},    {"bracket", 0},     {"resource", step},
+                       {"step", step},   {"value", metric}, {"verdict", "stop"}}
+                : json{{"rule", "median"}, {"step", step}, {"value", metric}, {"verdict", "stop"}};
+  Record r = {{"trial_id", i},
+              {"state", "pruned"},
+              {"config", Config(i)},
+              {"attempt", 1},
+              {"history", json::array()},
+              {campaign.config().hpo.metric, metric},
+              {"pruned", pruned},
+              {"learning_curve", lc},
+              {"additional_info",
+               {{"start_time", start},
+                {"end_time", end},
+                {"training_time", end - start},
+                {"host", "node<1>"},
+                {"exit_code", 0},
+                {"steps_run", step},
+                {"stdout", L.trial_stdout(i).string()},
+                {"stderr", L.trial_stderr(i).string()}}}};
+  campaign.Write(TrialState::kPruned, i, r);
+}
+
+void SyntheticCampaign::Curve(int i, const std::vector<std::pair<double, double>>& points) {
+  const auto& L = campaign.layout();
+  fs::create_directories(L.trial_dir(i));
+  std::string text;
+  for (const auto& [s, v] : points)
+    text += json{{"step", s},
+                 {"value", std::isfinite(v) ? json(v) : json()},
+                 {"time", 1.7e9},
+                 {"attempt", 1}}
+                .dump() +
+            "\n";
+  WriteText(L.trial_progress(i), text);
+}
+
+void SyntheticCampaign::RungValue(int bracket, int rung, int i, double value) {
+  const auto& L = campaign.layout();
+  hpo::RecordRungValue(L.rung_dir(hpo::AshaRungName(bracket, rung)), i, value,
+                       campaign.config().hpo.mode);
+}
+
+const std::string kAshaPruner =
+    "pruner:\n  kind: asha\n  min_resource: 1\n  max_resource: 9\n  reduction_factor: 3\n";
+
+SyntheticCampaign PrunedCampaign(const ScratchDir& dir) {
+  SyntheticCampaign c(dir, kAshaPruner);
+  const double t0 = 1.7e9;
+  // x_i: the trial's quality (lower is better); its value at step s is x_i + 1/s.
+  auto x = [](int i) { return i == 2 ? 0.01 : 0.1 + 0.05 * ((i * 7) % 20); };
+  auto curve = [&](int i, int steps) {
+    std::vector<std::pair<double, double>> pts;
+    for (int s = 1; s <= steps; ++s) pts.push_back({s, x(i) + 1.0 / s});
+    return pts;
+  };
+  for (int i = 0; i < 20; ++i) {
+    double start = t0 + 5.0 * (i / 3), end = start + 4;
+    if (i < 3) {  // finished: 9 steps, through both rungs
+      c.Curve(i, curve(i, 9));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.RungValue(0, 1, i, x(i) + 1.0 / 3);
+      c.Finished(i, x(i) + 1.0 / 9, start, end);
+    } else if (i < 10) {  // pruned at rung 0 (step 1)
+      c.Curve(i, curve(i, 1));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.Pruned(i, x(i) + 1, 1, 0, start, end, curve(i, 1));
+    } else if (i < 15) {  // pruned at rung 1 (step 3)
+      c.Curve(i, curve(i, 3));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.RungValue(0, 1, i, x(i) + 1.0 / 3);
+      c.Pruned(i, x(i) + 1.0 / 3, 3, 1, start, end, curve(i, 3));
+    } else if (i == 15) {  // failed at step 2, past rung 0
+      c.Curve(i, curve(i, 2));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.Failed(i, start, end);
+    } else if (i == 16) {  // running at step 4
+      c.Curve(i, curve(i, 4));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.RungValue(0, 1, i, x(i) + 1.0 / 3);
+      c.Running(i, start);
+    } else if (i == 17) {  // running at step 1
+      c.Curve(i, curve(i, 1));
+      c.RungValue(0, 0, i, x(i) + 1);
+      c.Running(i, start);
+    } else {
+      c.Pending(i);
+    }
+  }
+  return c;
 }
 
 SyntheticCampaign SmallCampaign(const ScratchDir& dir) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "campaign.hpp"
@@ -88,7 +89,8 @@ long FailureCount();
 // whose names and values, metric name and failure reasons need escaping everywhere they
 // appear.
 struct SyntheticCampaign {
-  explicit SyntheticCampaign(const ScratchDir& dir);
+  // `extra_yaml` is appended to the config (e.g. a `pruner:` section).
+  explicit SyntheticCampaign(const ScratchDir& dir, const std::string& extra_yaml = "");
 
   // Trial i's configuration (every kind of parameter, odd names and values).
   nlohmann::json Config(int i) const;
@@ -98,6 +100,15 @@ struct SyntheticCampaign {
   void Pending(int i);
   // As hpo-collect settled a trial whose job SLURM cancelled, before it recorded an end time.
   void Cancelled(int i, double start, const std::string& tail);
+  // Stopped by the ASHA pruner at `step` (rung `rung` of bracket 0; -1: the median rule) with
+  // `metric` there, its learning curve `curve` in the record (as the runner writes it).
+  void Pruned(int i, double metric, double step, int rung, double start, double end,
+              const std::vector<std::pair<double, double>>& curve);
+  // trials/trial_<i>/progress.jsonl with these (step, value) points, as hpo-prune appends them
+  // (a NaN value is written as null).
+  void Curve(int i, const std::vector<std::pair<double, double>>& points);
+  // An ASHA value recorded in rung `rung` of bracket `bracket` (rung_files.hpp).
+  void RungValue(int bracket, int rung, int i, double value);
 
   hpo::Campaign campaign;
 };
@@ -108,6 +119,15 @@ extern const std::string kOddReason;
 // 12 finished (trial 5 the best), 3 failed, 2 running, 2 pending; at most 3 at once; the
 // first start at 1.7e9.
 SyntheticCampaign SmallCampaign(const ScratchDir& dir);
+
+// The ASHA pruner of PrunedCampaign: rungs at steps 1 and 3, a full run of 9 steps.
+extern const std::string kAshaPruner;
+
+// SmallCampaign's kind of campaign with kAshaPruner, 20 trials: 3 finished (trial 2 the
+// best), 12 pruned (7 at rung 0, step 1; 5 at rung 1, step 3), 1 failed at step 2, 2 running
+// (at steps 4 and 1), 2 pending; every started trial with its learning curve
+// (value = x_i + 1/step), the rungs holding what the trials recorded there.
+SyntheticCampaign PrunedCampaign(const ScratchDir& dir);
 
 // Report options with "now" fixed a minute after SmallCampaign's first start.
 hpo::ReportOptions FixedNow();
