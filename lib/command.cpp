@@ -41,7 +41,8 @@ bool IsFixedPlaceholder(const std::string& name) {
 }
 
 void CheckCommandTemplate(const std::vector<std::string>& argv_template,
-                          const std::vector<std::string>& param_names, const std::string& where) {
+                          const std::vector<std::string>& param_names, const std::string& where,
+                          const std::map<std::string, std::string>& conditional) {
   if (argv_template.empty())
     throw UsageError(where + "is empty; give the command that runs one trial, e.g. "
                              "python train.py --config {config_file}");
@@ -49,6 +50,10 @@ void CheckCommandTemplate(const std::vector<std::string>& argv_template,
     Scan(element, where, [](const std::string&) {},
          [&](const std::string& name) {
            if (IsFixedPlaceholder(name)) return;
+           if (auto c = conditional.find(name); c != conditional.end())
+             throw UsageError(where + "placeholder {" + name + "} is a conditional parameter (it exists only " +
+                              c->second + "): a trial of another branch has no value for it; read it "
+                              "from the trial's config ($HPO_CONFIG, or {config_file}) instead");
            for (const auto& p : param_names)
              if (name == p) return;
            throw UsageError(where + "unknown placeholder {" + name +

@@ -21,9 +21,11 @@ bool IsFixedPlaceholder(const std::string& name);
 
 // Checks that every {name} in `argv_template` is a known placeholder (config_file,
 // result_file, trial_dir, trial_id, attempt, config_dir) or a parameter name; "{{" and "}}" stand for
-// literal braces. Throws a usage Error that names `where`.
+// literal braces. A parameter of `conditional` (name -> "when optimizer = sgd") is refused:
+// trials of another branch have no value for it. Throws a usage Error that names `where`.
 void CheckCommandTemplate(const std::vector<std::string>& argv_template,
-                          const std::vector<std::string>& param_names, const std::string& where);
+                          const std::vector<std::string>& param_names, const std::string& where,
+                          const std::map<std::string, std::string>& conditional = {});
 
 // Substitutes placeholders element by element. A string parameter is inserted as is; any
 // other value as compact JSON (numbers, lists). Each template element stays one argv element.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 
 #include "atomic_file.hpp"
 #include "command.hpp"
@@ -96,6 +97,14 @@ double GetNumber(const YAML::Node& node, const std::string& file, const std::str
     throw UsageError(Where(file, node, key) + (bound == Bound::kExclusive ? "must be greater than " : "must be >= ") +
                      NumberText(min) + ", got " + NumberText(x));
   return x;
+}
+
+// The conditional parameters of the space, with their conditions.
+std::map<std::string, std::string> ConditionalNames(const Space& space) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < space.params().size(); ++i)
+    if (space.params()[i].conditional()) out[space.params()[i].name] = space.Condition(i);
+  return out;
 }
 
 // The `pruner:` section: the kind, then only the keys of that kind, then the rule's bounds.
@@ -323,7 +332,8 @@ Config ParseConfig(const std::string& text, const std::string& file) {
       throw UsageError(Where(file, c, "trial.command") + "must be a string or a list of strings");
     }
     if (c.IsDefined() && !c.IsNull())
-      CheckCommandTemplate(cfg.trial.command, cfg.space.names(), Where(file, c, "trial.command"));
+      CheckCommandTemplate(cfg.trial.command, cfg.space.names(), Where(file, c, "trial.command"),
+                           ConditionalNames(cfg.space));
     if (YAML::Node e = t["env"]; e.IsDefined() && !e.IsNull()) cfg.trial.env = ParseEnv(e, file);
   }
 

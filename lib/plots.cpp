@@ -213,12 +213,17 @@ void DrawParallelAxes(std::string& o, const ReportData& d, const ParallelAxes& p
 }
 
 // The polyline of the trial at rank r (0 = best), or nothing when a coordinate is missing.
+// The axis of a conditional parameter the trial does not have is passed over: its line goes
+// straight from the axis before to the axis after.
 void DrawParallelLine(std::string& o, const ReportData& d, const ParallelAxes& p, size_t k,
                       size_t r, size_t top) {
   const TrialRow& row = (*d.rows)[d.fin[k]];
   std::string pts;
   for (size_t a = 0; a < p.size(); ++a) {
     double v = a < d.dims.size() ? d.x[a][k] : d.metric[k];
+    if (std::isnan(v) && a < d.dims.size() && d.dims[a].param->conditional() &&
+        !row.Config().contains(d.dims[a].param->name))
+      continue;
     if (std::isnan(v)) return;
     if (!pts.empty()) pts += ' ';
     AppendCoord(pts, p.X(a));
@@ -228,7 +233,8 @@ void DrawParallelLine(std::string& o, const ReportData& d, const ParallelAxes& p
   std::string tip = "#" + std::to_string(r + 1) + ": trial " + std::to_string(row.id) + ", " +
                     d.metric_name + " = " + ShortNumber(d.metric[k], 6);
   for (const Dim& dim : d.dims)
-    tip += ", " + dim.param->name + " = " + ValueText(row.Config().value(dim.param->name, json()));
+    if (row.Config().contains(dim.param->name))
+      tip += ", " + dim.param->name + " = " + ValueText(row.Config()[dim.param->name]);
   o += "<polyline class=\"";
   o += r == 0 ? "pc pb" : "pc";
   o += "\" points=\"" + pts + "\"";
@@ -268,6 +274,18 @@ std::string PlotHistogram(const ReportData& d) {
   return o;
 }
 
+// "7/12 trials: optimizer = adam": a conditional parameter's plot shows the trials of its
+// branch only, and says how many they are.
+std::string HaveItNote(const ReportData& d, size_t j) {
+  const Dim& dim = d.dims[j];
+  size_t have = 0;
+  for (double v : d.x[j]) have += !std::isnan(v);
+  const Space& space = d.campaign->config().space;
+  const size_t at = static_cast<size_t>(dim.param - space.params().data());
+  std::string when = space.Condition(at);  // "when optimizer = adam"
+  return std::to_string(have) + "/" + std::to_string(d.fin.size()) + " trials: " + when.substr(when.find(' ') + 1);
+}
+
 std::string PlotParamScatter(const ReportData& d, size_t j) {
   const Dim& dim = d.dims[j];
   PlotFrame f;
@@ -278,6 +296,8 @@ std::string PlotParamScatter(const ReportData& d, size_t j) {
                            : NumericAxis(dim.lo, dim.hi, dim.log, f.x0(), f.x1());
   Axis y = MetricAxis(d, f);
   std::string xlabel = name + (dim.log ? " (log)" : "") + " \xc2\xb7 " + DistName(dim.param->dist);
+  if (dim.param->conditional())  // (the distribution is in the space table)
+    xlabel = name + (dim.log ? " (log)" : "") + " \xc2\xb7 " + HaveItNote(d, j);
   DrawAxes(o, f, x, y, xlabel, d.metric_name);
   DrawPoints(
       o, f, x, y, d.x[j], d.metric,

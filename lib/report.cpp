@@ -100,7 +100,8 @@ void TopLines(std::string& o, const ReportData& d) {
                   ShortNumber(d.metric[ranked[r]], 6).c_str());
     o += head;
     for (const Dim& dim : d.dims)
-      o += " " + dim.param->name + "=" + ValueText(row.Config().value(dim.param->name, json()));
+      if (row.Config().contains(dim.param->name))  // (a conditional parameter outside its branch: absent)
+        o += " " + dim.param->name + "=" + ValueText(row.Config()[dim.param->name]);
     o += "\n";
   }
 }

@@ -139,10 +139,11 @@ void SpaceTable(std::string& o, const Space& space) {
   o += "<h2>Search "
        "space</h2><table><thead><tr><th>parameter</th><th>distribution</th><th>values</th></tr></"
        "thead><tbody>";
-  for (const Param& p : space.params()) {
+  for (size_t i = 0; i < space.params().size(); ++i) {
+    const Param& p = space.params()[i];
     o += "<tr>";
-    Td(o, p.name);
-    Td(o, DistName(p.dist));
+    Td(o, p.conditional() ? p.name + " (" + space.Condition(i) + ")" : p.name);
+    Td(o, p.branching ? std::string("choice of branches") : std::string(DistName(p.dist)));
     Td(o, ParamValuesText(p));
     o += "</tr>";
   }

@@ -185,27 +185,46 @@ void Sampler::Units(TrialId id, std::vector<double>& out) const {
   }
 }
 
-nlohmann::json Sampler::Config(TrialId id) const {
+void Sampler::Draw(TrialId id) const {
   Units(id, units_);
-  nlohmann::json cfg = nlohmann::json::object();
+  const auto& params = space_.params();
+  param_units_.assign(params.size(), 0.0);
+  chosen_.assign(params.size(), -1);
   size_t k = 0;
-  for (const auto& p : space_.params()) cfg[p.name] = p.Value(p.sampled() ? units_[k++] : 0.0);
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (!params[i].sampled()) continue;
+    param_units_[i] = units_[k++];
+    if (params[i].dist == Dist::kChoice) chosen_[i] = params[i].ChoiceIndex(param_units_[i]);
+  }
+  // Every parameter draws its coordinate whether or not its branch is taken: a parameter's
+  // value never depends on which others exist.
+  space_.Presence(chosen_, present_);
+}
+
+nlohmann::json Sampler::Config(TrialId id) const {
+  Draw(id);
+  nlohmann::json cfg = nlohmann::json::object();
+  const auto& params = space_.params();
+  for (size_t i = 0; i < params.size(); ++i)
+    if (present_[i]) cfg[params[i].name] = params[i].Value(param_units_[i]);
   return cfg;
 }
 
 void Sampler::AppendLine(TrialId id, std::string& out) const {
-  Units(id, units_);
+  Draw(id);
   out += "{\"trial_id\":";
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, id);
   out.append(buf, r.ptr);
   out += ",\"config\":{";
-  size_t k = 0;
   const auto& params = space_.params();
+  bool first = true;
   for (size_t i = 0; i < params.size(); ++i) {
-    if (i) out += ',';
+    if (!present_[i]) continue;
+    if (!first) out += ',';
+    first = false;
     out += keys_[i];
-    params[i].AppendValue(params[i].sampled() ? units_[k++] : 0.0, out);
+    params[i].AppendValue(param_units_[i], out);
   }
   out += "}}\n";
 }

@@ -48,6 +48,13 @@ class Sampler {
   std::vector<std::string> keys_;  // '"name":' per parameter, pre-serialised
   std::vector<std::uint64_t> dim_seed_;
   mutable std::vector<double> units_;
+  // Per parameter: the unit coordinate (0 for fixed ones), the choice taken, present or not.
+  mutable std::vector<double> param_units_;
+  mutable std::vector<int> chosen_;
+  mutable std::vector<char> present_;
+
+  // Fills param_units_, chosen_ and present_ for trial `id`.
+  void Draw(TrialId id) const;
 };
 
 }  // namespace hpo

@@ -316,8 +316,7 @@ double Draw(const Param& p, double u, bool* is_int) {
 nlohmann::json Param::Value(double u) const {
   if (dist == Dist::kFixed) return fixed;
   if (dist == Dist::kChoice) {
-    size_t i = std::min(static_cast<size_t>(u * static_cast<double>(choices.size())), choices.size() - 1);
-    return choices[i];
+    return choices[static_cast<size_t>(ChoiceIndex(u))];
   }
   bool is_int = false;
   double v = Draw(*this, u, &is_int);
@@ -331,8 +330,7 @@ void Param::AppendValue(double u, std::string& out) const {
     return;
   }
   if (dist == Dist::kChoice) {
-    size_t i = std::min(static_cast<size_t>(u * static_cast<double>(choices.size())), choices.size() - 1);
-    out += choice_text[i];
+    out += choice_text[static_cast<size_t>(ChoiceIndex(u))];
     return;
   }
   bool is_int = false;
@@ -346,6 +344,11 @@ void Param::AppendValue(double u, std::string& out) const {
   }
 }
 
+int Param::ChoiceIndex(double u) const {
+  size_t i = std::min(static_cast<size_t>(u * static_cast<double>(choices.size())), choices.size() - 1);
+  return static_cast<int>(i);
+}
+
 Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
   Space space;
   if (!node.IsDefined() || node.IsNull())
@@ -357,23 +360,60 @@ Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
     throw UsageError(Where(file, node, "space") +
                      "has no parameters; add at least one, e.g. "
                      "lr: {loguniform: [1.0e-4, 1.0e-1]}");
+  space.AddParams(node, file, "space.", -1, -1);
+  return space;
+}
+
+namespace {
+
+// {choice: {key: {...}, ...}}: a choice whose branches carry sub-spaces.
+bool IsBranchingChoice(const YAML::Node& v) {
+  return v.IsMap() && v.size() == 1 && v.begin()->first.Scalar() == "choice" && v.begin()->second.IsMap();
+}
+
+}  // namespace
+
+void Space::AddParams(const YAML::Node& node, const std::string& file, const std::string& prefix,
+                      int parent, int branch) {
   for (const auto& kv : node) {
     Param p;
     p.name = kv.first.Scalar();
-    std::string key = "space." + p.name;
+    p.parent = parent;
+    p.branch = branch;
+    p.line = kv.first.Mark().line >= 0 ? kv.first.Mark().line + 1 : 0;
+    std::string key = prefix + p.name;
     if (p.name.empty() || p.name.find_first_of("{}\n\r\t\0") != std::string::npos)
       throw UsageError(Where(file, kv.first, key) +
                        "parameter names must be non-empty and contain no braces or control "
                        "characters");
-    for (const auto& other : space.params_)
+    for (const auto& other : params_)
       if (other.name == p.name)
-        throw UsageError(Where(file, kv.first, key) + "defined twice; keep one");
+        throw UsageError(Where(file, kv.first, key) + "defined twice (also at line " +
+                         std::to_string(other.line) + (other.conditional() ? ", " + Condition(&other - params_.data()) : "") +
+                         "); names are one namespace across every branch: rename one");
     p.name_hash = Fnv1a(p.name);
     const YAML::Node& v = kv.second;
+    std::vector<std::pair<std::string, YAML::Node>> branches;
     if (v.IsSequence()) {
       if (v.size() == 0) throw UsageError(Where(file, v, key) + "an empty list has nothing to choose; give at least one value");
       p.dist = Dist::kChoice;
       for (const auto& c : v) p.choices.push_back(YamlToJson(c));
+    } else if (IsBranchingChoice(v)) {
+      const YAML::Node& map = v.begin()->second;
+      if (map.size() == 0)
+        throw UsageError(Where(file, map, key + ".choice") + "has no branches; give at least one key, e.g. {choice: {adam: {}, sgd: {momentum: {uniform: [0, 0.9]}}}}");
+      p.dist = Dist::kChoice;
+      p.branching = true;
+      for (const auto& b : map) {
+        const YAML::Node& sub = b.second;
+        if (!sub.IsNull() && !sub.IsMap())
+          throw UsageError(Where(file, sub, key + ".choice." + b.first.Scalar()) +
+                           "a branch holds a mapping of the parameters it adds ({} for none), got " +
+                           (sub.IsSequence() ? "a list" : "'" + sub.Scalar() + "'") +
+                           "; for a plain categorical parameter write a list: [a, b, c]");
+        p.choices.push_back(b.first.Scalar());
+        branches.emplace_back(b.first.Scalar(), sub);
+      }
     } else if (v.IsMap()) {
       ParseDistribution(p, v, file, key);
     } else {
@@ -383,16 +423,65 @@ Space Space::FromYaml(const YAML::Node& node, const std::string& file) {
     if (p.dist == Dist::kChoice)
       for (const auto& c : p.choices) p.choice_text.push_back(c.dump());
     if (p.dist == Dist::kFixed) p.choice_text.push_back(p.fixed.dump());
-    if (p.sampled()) ++space.dims_;
-    space.params_.push_back(std::move(p));
+    if (p.sampled()) ++dims_;
+    conditional_ = conditional_ || p.conditional() || p.branching;
+    params_.push_back(std::move(p));
+    const int self = static_cast<int>(params_.size()) - 1;
+    for (size_t b = 0; b < branches.size(); ++b)
+      if (branches[b].second.IsMap())
+        AddParams(branches[b].second, file, key + ".choice." + branches[b].first + ".", self, static_cast<int>(b));
   }
-  return space;
+}
+
+void Space::Presence(const std::vector<int>& chosen, std::vector<char>& present) const {
+  present.assign(params_.size(), 1);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Param& p = params_[i];
+    if (p.parent >= 0)
+      present[i] = present[p.parent] && chosen[p.parent] == p.branch;
+  }
+}
+
+std::string Space::Condition(size_t i) const {
+  std::string out;
+  for (int at = static_cast<int>(i); params_[at].parent >= 0; at = params_[at].parent) {
+    const Param& parent = params_[params_[at].parent];
+    std::string part = parent.name + " = " + parent.choices[params_[at].branch].get<std::string>();
+    out = out.empty() ? part : part + " and " + out;
+  }
+  return out.empty() ? out : "when " + out;
+}
+
+std::string Space::ConfigProblem(const nlohmann::json& config) const {
+  std::vector<int> chosen(params_.size(), -1);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    auto it = config.find(params_[i].name);
+    if (params_[i].branching && it != config.end())
+      for (size_t c = 0; c < params_[i].choices.size(); ++c)
+        if (*it == params_[i].choices[c]) chosen[i] = static_cast<int>(c);
+  }
+  std::vector<char> present;
+  Presence(chosen, present);
+  std::string missing, unknown, outside;
+  auto add = [](std::string& list, const std::string& item) { list += (list.empty() ? "" : ", ") + item; };
+  for (size_t i = 0; i < params_.size(); ++i) {
+    bool has = config.contains(params_[i].name);
+    if (present[i] && !has) add(missing, params_[i].name);
+    if (!present[i] && has) add(outside, params_[i].name + " (only " + Condition(i) + ")");
+  }
+  for (auto it = config.begin(); it != config.end(); ++it)
+    if (std::none_of(params_.begin(), params_.end(), [&](const Param& p) { return p.name == it.key(); }))
+      add(unknown, it.key());
+  return (missing.empty() ? "" : " (missing: " + missing + ")") +
+         (unknown.empty() ? "" : " (not in the space: " + unknown + ")") +
+         (outside.empty() ? "" : " (outside their branch: " + outside + ")");
 }
 
 nlohmann::json Space::ToJson() const {
   json out = json::array();
   for (const auto& p : params_) {
     json j = {{"name", p.name}, {"type", DistName(p.dist)}};
+    if (p.conditional()) j["when"] = {{"parameter", params_[p.parent].name}, {"is", params_[p.parent].choices[p.branch]}};
     switch (p.dist) {
       case Dist::kFixed: j["value"] = p.fixed; break;
       case Dist::kChoice: j["choices"] = p.choices; break;

@@ -35,21 +35,12 @@ std::vector<TrialLine> ReadTrialLines(std::istream& in, const std::string& name)
   return out;
 }
 
-void CheckTrialParameters(const std::vector<TrialLine>& lines, const std::vector<std::string>& names,
-                          const std::string& name) {
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto& cfg = lines[i].config;
-    std::string missing, unknown;
-    for (const auto& n : names)
-      if (!cfg.contains(n)) missing += (missing.empty() ? "" : ", ") + n;
-    for (auto it = cfg.begin(); it != cfg.end(); ++it)
-      if (std::find(names.begin(), names.end(), it.key()) == names.end())
-        unknown += (unknown.empty() ? "" : ", ") + it.key();
-    if (missing.empty() && unknown.empty()) continue;
-    throw UsageError(name + ": trial " + std::to_string(lines[i].trial_id) +
-                     ": config: does not match the space of the config" +
-                     (missing.empty() ? "" : " (missing: " + missing + ")") +
-                     (unknown.empty() ? "" : " (not in the space: " + unknown + ")") +
+void CheckTrialParameters(const std::vector<TrialLine>& lines, const Space& space, const std::string& name) {
+  for (const auto& line : lines) {
+    std::string problem = space.ConfigProblem(line.config);
+    if (problem.empty()) continue;
+    throw UsageError(name + ": trial " + std::to_string(line.trial_id) +
+                     ": config: does not match the space of the config" + problem +
                      "; sample with the same config (hpo-sample -c ...), or pass --force");
   }
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "layout.hpp"
+#include "space.hpp"
 
 namespace hpo {
 
@@ -19,10 +20,10 @@ struct TrialLine {
 // nothing. Throws a usage Error "<name>:<line>: <what to change>". Blank lines are skipped.
 std::vector<TrialLine> ReadTrialLines(std::istream& in, const std::string& name);
 
-// Checks that every line's config has exactly the parameters of `names` (the space), so
-// trials sampled from another config are not mixed into a campaign. Throws a usage Error
-// "<name>: trial <id>: config: ..." naming the missing and unknown parameters.
-void CheckTrialParameters(const std::vector<TrialLine>& lines, const std::vector<std::string>& names,
-                          const std::string& name);
+// Checks that every line's config has exactly the parameters `space` gives it (for a
+// conditional space: those of the branches it took), so trials sampled from another config
+// are not mixed into a campaign. Throws a usage Error "<name>: trial <id>: config: ..."
+// naming the missing and unknown parameters and those outside their branch.
+void CheckTrialParameters(const std::vector<TrialLine>& lines, const Space& space, const std::string& name);
 
 }  // namespace hpo

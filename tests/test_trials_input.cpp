@@ -122,11 +122,12 @@ TEST_CASE("CheckTrialParameters names missing and unknown parameters") {
                     "\n"
                     R"({"trial_id": 5, "config": {"lr": 0.1, "momentum": 0.9}})"
                     "\n");
-  CHECK_NOTHROW(hpo::CheckTrialParameters({lines[0]}, {"lr", "bs"}, "t.jsonl"));
+  const hpo::Space space = hpo::Space::FromYaml(YAML::Load("{lr: {uniform: [0, 1]}, bs: [32, 64]}"), "c.yaml");
+  CHECK_NOTHROW(hpo::CheckTrialParameters({lines[0]}, space, "t.jsonl"));
   hpo::ErrorKind kind = hpo::ErrorKind::kRuntime;
   std::string message;
   try {
-    hpo::CheckTrialParameters(lines, {"lr", "bs"}, "t.jsonl");
+    hpo::CheckTrialParameters(lines, space, "t.jsonl");
   } catch (const hpo::Error& e) {
     message = e.what();
     kind = e.kind();

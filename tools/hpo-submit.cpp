@@ -134,7 +134,7 @@ int Run(int argc, char** argv) {
     lines = hpo::ReadTrialLines(in, opt.trials);
   }
   if (!opt.force)
-    hpo::CheckTrialParameters(lines, cfg.space.names(), opt.trials.empty() || opt.trials == "-" ? "<stdin>" : opt.trials);
+    hpo::CheckTrialParameters(lines, cfg.space, opt.trials.empty() || opt.trials == "-" ? "<stdin>" : opt.trials);
   hpo::Campaign campaign = hpo::Campaign::Create(
       cfg, cfg.hpo.output_dir, boost::filesystem::current_path(),
       opt.force ? hpo::Force::kYes : hpo::Force::kNo);
