@@ -104,6 +104,12 @@ void TopLines(std::string& o, const ReportData& d) {
         o += " " + dim.param->name + "=" + ValueText(row.Config()[dim.param->name]);
     o += "\n";
   }
+  if (!d.importance.empty()) {
+    o += "  importance (main effect on the metric's ranks, omega-squared share):";
+    for (const ParamImportance& p : d.importance)
+      o += " " + d.dims[p.dim].param->name + " " + ShortNumber(100 * p.share, 3) + "%";
+    o += "\n";
+  }
 }
 
 }  // namespace

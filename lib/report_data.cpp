@@ -164,6 +164,11 @@ ReportData PrepareReportData(const Campaign& campaign, const std::vector<TrialRo
   d.x.assign(d.dims.size(), std::vector<double>(d.fin.size(), kNaN));
   for (size_t j = 0; j < d.dims.size(); ++j) PlaceOnDim(d, j);
   if (!d.fin.empty()) ChooseMetricRange(d);
+  if (d.fin.size() >= kMinImportanceTrials) {
+    std::vector<bool> categorical;
+    for (const Dim& dim : d.dims) categorical.push_back(dim.categorical);
+    d.importance = MainEffects(d.x, categorical, d.metric);
+  }
   d.pruning = campaign.config().pruner.kind != PrunerKind::kNone ||
               d.stats.counts.at(TrialState::kPruned) > 0;
   d.have_times = !d.stats.intervals.empty();

@@ -14,6 +14,7 @@
 
 #include "campaign.hpp"
 #include "collect.hpp"
+#include "importance.hpp"
 #include "run_intervals.hpp"
 
 namespace hpo {
@@ -85,6 +86,9 @@ struct ReportData {
   // The campaign has a pruner or pruned trials: the page and the summary show early stopping
   // (rungs, compute saved, where trials stopped).
   bool pruning = false;
+  // Which parameters matter (importance.hpp), most important first; empty with fewer than
+  // kMinImportanceTrials finished trials. Its `dim` indexes `dims`.
+  std::vector<ParamImportance> importance;
 };
 
 // Everything the page and the summary read; `rows` and `campaign` must outlive it.

@@ -145,6 +145,7 @@ void PlotSections(std::string& o, const ReportData& d) {
   o += "<div class=\"grid\">";
   for (size_t j = 0; j < d.dims.size(); ++j) o += PlotParamScatter(d, j);
   o += "</div></section>\n";
+  ImportanceSection(o, d);
   OpenSection(o, "parallel-coordinates", "Top trials in parallel coordinates");
   o += PlotParallel(d, RankedFinished(d), TopCount(d));
   o += "</section>\n";

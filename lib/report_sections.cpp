@@ -6,6 +6,7 @@
 #include "best_trial.hpp"
 #include "failures.hpp"
 #include "html_escape.hpp"
+#include "svg.hpp"
 #include "text_format.hpp"
 
 namespace hpo {
@@ -303,6 +304,37 @@ void Paragraph(std::string& o, const std::string& text, const char* cls) {
   o += cls ? std::string("<p class=\"") + cls + "\">" : std::string("<p>");
   AppendEscaped(o, text);
   o += "</p>";
+}
+
+void ImportanceSection(std::string& o, const ReportData& d) {
+  if (d.importance.empty()) return;
+  OpenSection(o, "importance", "Which hyperparameters matter");
+  Paragraph(o,
+            "The share of the variation of " + d.metric_name +
+                " that each parameter explains on its own: the metric's ranks grouped by the "
+                "parameter's value (its categories, or up to 10 equal-size bins), and the "
+                "bias-corrected share of their variance between the groups (omega-squared; "
+                "the main effect of a functional ANOVA, estimated straight from the random "
+                "trials). A conditional parameter counts in proportion to the trials that have "
+                "it. Effects that exist only together with another parameter are not "
+                "measured; with few trials, small shares are noise.",
+            "note");
+  o += "<table><thead><tr><th>parameter</th><th>importance</th><th></th><th>effect "
+       "(omega-squared)</th><th>trials</th></tr></thead><tbody>";
+  const double top = d.importance.front().share > 0 ? d.importance.front().share : 1;
+  for (const ParamImportance& p : d.importance) {
+    o += "<tr>";
+    Td(o, d.dims[p.dim].param->name);
+    NumberTd(o, ShortNumber(100 * p.share, 3) + "%", p.share);
+    o += "<td><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"10\"><rect "
+         "fill=\"#3182bd\" x=\"0\" y=\"1\" height=\"8\" width=\"";
+    AppendCoord(o, 160 * p.share / top);
+    o += "\"/></svg></td>";
+    NumberTd(o, ShortNumber(p.effect, 3), p.effect);
+    IntTd(o, static_cast<long long>(p.n));
+    o += "</tr>";
+  }
+  o += "</tbody></table></section>\n";
 }
 
 void SummarySection(std::string& o, const ReportData& d) {

@@ -38,6 +38,10 @@ void TrialsTable(std::string& o, const ReportData& d, const std::vector<std::siz
 // (at most max_failure_rows) with links to their logs.
 void FailuresSection(std::string& o, const ReportData& d);
 
+// "Which hyperparameters matter": the parameters by importance (ReportData::importance), a
+// bar each, and how it is measured. Nothing when there is no importance.
+void ImportanceSection(std::string& o, const ReportData& d);
+
 // A link to a log file: relative when the page is written to the campaign directory and the
 // log lies in it, a file:// URL otherwise; empty for an empty path.
 std::string LogLink(const ReportData& d, const std::string& path);
