@@ -35,14 +35,17 @@ that all trials together had finished by time t, the ones of trials still runnin
 A trial "completes" when it finishes epoch 27; an event at time t costs compute(t).
 - tools: every epoch's end time is logged by the trial (epochs.log, CLOCK_REALTIME), so
   compute(t) = the number of logged epoch ends <= t over all trials (also those pruned later
-  and those still running). Time the tools spend between epochs (starting runners, hpo-prune)
-  is not compute.
-- simulations (optuna, optuna-same-rows, asha-sim, random with W workers): W workers each run
-  one epoch per time unit without pause; a worker whose trial ends takes the next trial at
-  once (Optuna: the in-flight trial whose worker has run the fewest epochs is advanced next,
-  ties by worker index). At time t every worker has run t epochs: compute(t) = W t. Random
-  search with W workers runs trials in waves of W, trial i completing at compute
-  27 W (floor(i/W) + 1).
+  and those still running). Time the tools spend between epochs (starting runners and trials,
+  hpo-prune) is not compute: a worker idles then. With one worker this changes nothing (the
+  order of events is the trials' order, and the tools' runs must equal asha-sim exactly).
+  With W > 1 the idle time (the "busy share" below) is not charged, which favours the tools'
+  runs against the simulations, whose workers never idle; so for W > 1 the comparisons are
+  also given for asha-sim, our rule on the same ideal clock as random search and optuna.
+- simulations (random, asha-sim, optuna, optuna-same-rows): W workers each run one epoch per
+  time unit without pause; a worker whose trial ends takes the next trial at once; the
+  in-flight trial whose worker has run the fewest epochs is advanced next (ties by worker
+  index). At time t every worker has run t epochs: compute(t) = W t. Random search with W
+  workers runs trials in waves of W, trial i completing at compute 27 W (floor(i/W) + 1).
 Metrics: (a) compute until the first trial with a top-2% configuration completes (top-2%: the
 table's rows whose epoch-27 error is <= the error of its ceil(0.02 N)-th best row; with ties
 this can be more than 2% of the table, the fraction is printed); (b) the best epoch-27 error
@@ -399,6 +402,10 @@ def run_tools(prefix, trial_bin, curves_txt, curves, is_top, ds, workers, seed, 
                 problems.append("trial %d ran %d epochs but is not finished" % (i, E))
     times.sort()
     completions = [(bisect_right(times, t), rows[i]) for i, t in ends.items()]
+    busy_share = None
+    if sleep_ms > 0 and times:
+        span = (times[-1] - (times[0] - sleep_ms * 1e6)) / 1e9
+        busy_share = len(times) * sleep_ms / 1000 / (workers * span)
     n_pruned = sum(1 for s in state.values() if s[0] == "pruned")
     rung_pruned = {}
     for s in state.values():
@@ -408,6 +415,8 @@ def run_tools(prefix, trial_bin, curves_txt, curves, is_top, ds, workers, seed, 
              "trials_started": len(state), "run_secs": run_secs, "rc_submit": rc_submit,
              "rc_collect": col.returncode, "stopped": stopped, "problems": problems,
              "rows": rows[:len(state) + workers + 5], "pruned_at": rung_pruned}
+    if busy_share is not None:
+        extra["busy_share"] = busy_share
     if col.returncode != 0:
         problems.append("hpo-collect exit %d: %s" % (col.returncode, col.stderr.strip()[-300:]))
     if problems and keep_failed:
@@ -415,6 +424,41 @@ def run_tools(prefix, trial_bin, curves_txt, curves, is_top, ds, workers, seed, 
     else:
         shutil.rmtree(work, ignore_errors=True)
     return Outcome(completions, covered=len(times), extra=extra), rows
+
+
+def measure_prune_cost(prefix, trial_bin, curves_txt, n_rows, tmp_root, calls=200):
+    """Milliseconds per hpo-prune call (started from Python, like the runner starts a trial):
+    /bin/true for the cost of starting any process, hpo-prune at a non-rung step, at a rung
+    whose decision the trial already has, and at a rung of a trial not yet judged there."""
+    work = tempfile.mkdtemp(prefix="hpo-q-prune-", dir=tmp_root)
+    camp = os.path.join(work, "campaign")
+    cfg = os.path.join(work, "hpo.yaml")
+    write_config(cfg, n_rows, trial_bin, curves_txt, 0, 1, 0, 1, camp)
+    _, text = sample_rows(prefix, cfg, 1, work)
+    subprocess.run([tool(prefix, "hpo-submit"), "--config", cfg, "--local"], cwd=work, input=text,
+                   text=True, capture_output=True)
+    prune = tool(prefix, "hpo-prune")
+    env = dict(os.environ, HPO_CAMPAIGN_DIR=camp, HPO_TRIAL_ID="0")
+    out = {}
+
+    def timed(argv, env_for):
+        t = time.perf_counter()
+        for i in range(calls):
+            subprocess.run(argv, env=env_for(i), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        return 1000 * (time.perf_counter() - t) / calls
+
+    out["process start (/bin/true)"] = timed(["/bin/true"], lambda i: env)
+    out["hpo-prune, non-rung step"] = timed([prune, "-q", "5", "0.5"], lambda i: env)
+    out["hpo-prune, rung step, decision reused"] = timed([prune, "-q", "1", "0.5"], lambda i: env)
+    # trials 1..calls were never started: give each its trial folder (what the runner
+    # makes), so that each is judged once at rung 0, as a new trial would be
+    for i in range(1, calls + 1):
+        os.makedirs(os.path.join(camp, "trials", "trial_%d" % i), exist_ok=True)
+    out["hpo-prune, rung step, first decision"] = timed(
+        [prune, "-q", "1", "0.5"], lambda i: dict(env, HPO_TRIAL_ID=str(i + 1)))
+    shutil.rmtree(work, ignore_errors=True)
+    return out
 
 
 # ---------------------------------------------------------------- statistics
@@ -462,6 +506,7 @@ def ratio_stats(num, den, goal=None):
     out = {"n": int(ok.sum()), "median_ratio": float(np.exp(np.median(lr))) if ok.any() else math.nan,
            "ratio_of_means": float(num[ok].mean() / den[ok].mean()) if ok.any() else math.nan}
     out["p"], out["nonzero"] = wilcoxon(lr)
+    out["less"], out["equal"], out["more"] = int(np.sum(lr > 0)), int(np.sum(lr == 0)), int(np.sum(lr < 0))
     if goal:
         out["p_goal_met"], _ = wilcoxon(lr - math.log(goal), "greater")
         out["p_goal_missed"], _ = wilcoxon(lr - math.log(goal), "less")
@@ -505,21 +550,31 @@ def main():
     ap.add_argument("--no-tools", action="store_true", help="simulations only (a dry run)")
     ap.add_argument("--merge", nargs="+", metavar="JSON",
                     help="render the runs of earlier --json files together; run nothing")
+    ap.add_argument("--tools-commit", default="unknown", help="for the header")
     a = ap.parse_args()
     if a.merge:
-        runs, tables_info, elapsed = [], {}, 0.0
+        runs, tables_info, elapsed, metas = [], {}, 0.0, []
         for p in a.merge:
             with open(p) as f:
                 d = json.load(f)
             runs += d["runs"]
-            tables_info.update(d["tables"])
+            for k, v in d["tables"].items():
+                tables_info.setdefault(k, v)
             elapsed += d["elapsed"]
-        md = render(runs, tables_info, elapsed, a)
+            metas.append(dict(d.get("meta", {}), elapsed=d["elapsed"], args=d["args"]))
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"tables": tables_info, "runs": runs, "elapsed": elapsed,
+                           "args": vars(a), "pieces": metas}, f)
+        md = header(metas) + render(runs, tables_info, elapsed, a)
         print(md)
         if a.markdown:
             with open(a.markdown, "w") as f:
                 f.write(md)
         return
+    meta = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": machine_info(), "tools_version": tools_version(a.prefix),
+            "tools_commit": a.tools_commit, "command": " ".join(sys.argv)}
 
     datasets = [d for d in a.datasets.split(",") if d]
     workers_list = [int(w) for w in a.workers.split(",")]
@@ -551,6 +606,9 @@ def main():
                 for c in curves:
                     f.write(" ".join(repr(float(v)) for v in c) + "\n")
             # table_trial passes the table's text to hpo-prune; repr(float) round-trips.
+            if not a.no_tools and "prune_cost_ms" not in tables_info:
+                tables_info["prune_cost_ms"] = measure_prune_cost(a.prefix, a.trial_bin,
+                                                                  curves_txt, len(curves), tmp_root)
             for w in workers_list:
                 n_tools = 0 if a.no_tools else seeds_for.get((ds, w), a.seeds)
                 n_sim = max(a.sim_seeds or a.seeds, n_tools)
@@ -605,12 +663,80 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"tables": tables_info, "runs": runs, "elapsed": elapsed,
-                       "args": vars(a)}, f)
-    md = render(runs, tables_info, elapsed, a)
+                       "args": vars(a), "meta": meta}, f)
+    md = header([dict(meta, elapsed=elapsed, args=vars(a))]) + render(runs, tables_info,
+                                                                       elapsed, a)
     print(md)
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write(md)
+
+
+def machine_info():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = "%.0f GB" % (int(f.readline().split()[1]) / 1024 / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    import optuna
+    import scipy
+    return "%d cores (%s), %s RAM, Linux %s; Python %s, Optuna %s, SciPy %s, NumPy %s" % (
+        os.cpu_count(), cpu, mem, os.uname().release, sys.version.split()[0], optuna.__version__,
+        scipy.__version__, np.__version__)
+
+
+def tools_version(prefix):
+    try:
+        return subprocess.run([tool(prefix, "hpo-sample"), "--version"], capture_output=True,
+                              text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError, SystemExit):
+        return "?"
+
+
+def header(metas):
+    L = ["# Early stopping: quality benchmark (issue 14)", "",
+         "Generated by `bench/asha/run_quality.sh` (`bench/asha/quality.py`). The figures are "
+         "epochs, not seconds: the machine's load changes only the order of events between "
+         "workers (and the seconds per campaign).", ""]
+    L.append("| run | started | minutes | datasets | workers | tool seeds (overrides) | "
+             "sim seeds | sleep per epoch (W > 1) | tools |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
+    for k, m in enumerate(metas):
+        ar = m["args"]
+        L.append("| %d | %s | %.1f | %s | %s | %s%s | %s | %s ms | %s, commit %s |" % (
+            k + 1, m.get("started", "?"), m["elapsed"] / 60, ar["datasets"], ar["workers"],
+            ar["seeds"], " (%s)" % ar["seeds_for"] if ar.get("seeds_for") else "",
+            ar.get("sim_seeds") or ar["seeds"], ar["sleep_ms"], m.get("tools_version", "?"),
+            m.get("tools_commit", "?")))
+    machines = sorted(set(m.get("machine", "?") for m in metas))
+    L.append("")
+    L.append("Machine: " + "; ".join(machines) + ". Shared with other work (compiles, the "
+             "learning-curve build) while it ran; everything under `nice -n 10`.")
+    doc = __doc__
+    L.append("")
+    L.append(doc[doc.index("What each method is"):].strip())
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def _order(by):
+    return sorted(by.items(), key=lambda kv: (kv[0][1], DATASETS.index(kv[0][0])))
+
+
+def _mean(v):
+    v = np.asarray(v, dtype=float)
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if len(v) else math.nan
 
 
 def render(runs, tables_info, elapsed, a):
@@ -624,67 +750,103 @@ def render(runs, tables_info, elapsed, a):
              "Spearman of epoch 1 / 3 / 9 error with epoch 27 |")
     L.append("|---|---|---|---|---|")
     for ds, t in tables_info.items():
+        if ds == "prune_cost_ms":
+            continue
         L.append("| %s | %d | %.4f | %.1f%% | %s |" % (ds, t["rows"], t["top_threshold"],
                                                       100 * t["top_fraction"],
                                                       " / ".join("%.2f" % x for x in t["spearman_rungs"])))
-    methods = ["random", "asha", "optuna", "optuna-same-rows", "asha-sim"]
+    methods = [("random", "random"), ("asha", "asha (tools)"), ("asha-sim", "asha sim"),
+               ("optuna", "optuna"), ("optuna-same-rows", "optuna same rows")]
+
     L.append("\n### (a) Compute (epochs) until a top-2% configuration has completed 27 epochs\n")
-    L.append("Median (interquartile range) over seeds; `n` = seeds. Ratios are medians of the "
-             "per-seed ratios (paired by seed; random search and asha share the rows), p = "
-             "two-sided Wilcoxon signed-rank on the log ratios; goal p = one-sided Wilcoxon that "
-             "the ratio exceeds the goal (met) / falls short of it (missed).\n")
-    L.append("| dataset | W | n (tools/sim) | random | asha (tools) | optuna | optuna same rows | "
-             "asha sim | random/asha | goal | goal met p / missed p | optuna/asha (p) |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    summary = []
-    for (ds, w), mm in sorted(by.items(), key=lambda kv: (kv[0][1], DATASETS.index(kv[0][0]))):
-        seeds_tools = sorted(mm.get("asha", {}))
+    L.append("Median (interquartile range) and mean over seeds. Tools: the seeds run through "
+             "the tools; sim: the seeds of the simulated methods (random, asha sim and optuna "
+             "use seeds 0..sim-1; asha (tools) seeds 0..tools-1, the first of them).\n")
+    L.append("| dataset | W | seeds tools/sim | " + " | ".join(n for _, n in methods) + " |")
+    L.append("|---|---|---|" + "---|" * len(methods))
+    for (ds, w), mm in _order(by):
         cells = []
-        for m in methods:
+        for m, _ in methods:
             d = mm.get(m, {})
             vals = [d[s]["to_top"] for s in sorted(d)]
             cens = sum(1 for v in vals if not math.isfinite(v))
-            cells.append(med_iqr(vals) + (" [%d censored]" % cens if cens else ""))
+            cells.append("%s, mean %.0f%s" % (med_iqr(vals), _mean(vals),
+                                               " [%d censored]" % cens if cens else ""))
+        L.append("| %s | %d | %d/%d | %s |" % (ds, w, len(mm.get("asha", {})),
+                                               len(mm.get("random", {})), " | ".join(cells)))
+    L.append("\nPaired comparisons (by seed; random search and asha replay the same rows, "
+             "optuna draws its own). `median` is the median of the per-seed ratios, `means` the "
+             "ratio of the mean compute; p: two-sided Wilcoxon signed-rank on the log ratios "
+             "(zero differences dropped); goal met / missed: one-sided Wilcoxon that the ratio is "
+             "above / below the goal. With 8 workers the tools' runs are also compared through "
+             "`asha sim`, our rule on the same ideal clock as random search and optuna (see the "
+             "checks below for why).\n")
+    L.append("| dataset | W | ours | seeds | random/ours: median, means; ours less/equal/more "
+             "compute; p | goal | goal met p / missed p | optuna/ours: median, means; l/e/m; p |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    summary = []
+    for (ds, w), mm in _order(by):
         goal = 3 if w == 1 else 2
-        rs = ratio_stats([mm["random"][s]["to_top"] for s in seeds_tools],
-                         [mm["asha"][s]["to_top"] for s in seeds_tools], goal)
-        ro = ratio_stats([mm["optuna"][s]["to_top"] for s in seeds_tools],
-                         [mm["asha"][s]["to_top"] for s in seeds_tools])
-        n_sim = len(mm.get("random", {}))
-        L.append("| %s | %d | %d/%d | %s | %.2fx (p %s) | >=%dx | %s / %s | %.2fx (p %s) |" % (
-            ds, w, len(seeds_tools), n_sim, " | ".join(cells), rs["median_ratio"], fmt_p(rs["p"]),
-            goal, fmt_p(rs["p_goal_met"]), fmt_p(rs["p_goal_missed"]), ro["median_ratio"],
-            fmt_p(ro["p"])))
-        summary.append((ds, w, rs, ro, goal))
+        for ours in (["asha"] if w == 1 else ["asha", "asha-sim"]):
+            seeds = sorted(mm.get("asha", {})) if ours == "asha" else sorted(mm.get(ours, {}))
+            if not seeds:
+                continue
+            rs = ratio_stats([mm["random"][s]["to_top"] for s in seeds],
+                             [mm[ours][s]["to_top"] for s in seeds], goal)
+            ro = ratio_stats([mm["optuna"][s]["to_top"] for s in seeds],
+                             [mm[ours][s]["to_top"] for s in seeds])
+            L.append("| %s | %d | %s | %d | %.2fx, %.2fx; %d/%d/%d; p %s | >=%dx | %s / %s | "
+                     "%.2fx, %.2fx; %d/%d/%d; p %s |" % (
+                         ds, w, "asha (tools)" if ours == "asha" else "asha sim", rs["n"],
+                         rs["median_ratio"], rs["ratio_of_means"], rs["less"], rs["equal"],
+                         rs["more"], fmt_p(rs["p"]), goal, fmt_p(rs["p_goal_met"]),
+                         fmt_p(rs["p_goal_missed"]), ro["median_ratio"], ro["ratio_of_means"],
+                         ro["less"], ro["equal"], ro["more"], fmt_p(ro["p"])))
+            summary.append((ds, w, ours, rs, ro, goal))
+
     L.append("\n### (b) Best epoch-27 error among trials completed within a budget\n")
-    L.append("Budget B full trainings = 27 B epochs of compute. Median (IQR) of the best error; "
-             "asha-random and asha-optuna: paired differences (negative: asha better), "
-             "better/tied/worse seeds, two-sided Wilcoxon p (ties dropped), and the one-sided "
-             "p that asha is worse.\n")
-    L.append("| dataset | W | B | random | asha (tools) | optuna | optuna same rows | "
-             "asha - random: mean; b/t/w; p | asha - optuna: mean; b/t/w; p; p(worse) |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
-    bsum = []
-    for (ds, w), mm in sorted(by.items(), key=lambda kv: (kv[0][1], DATASETS.index(kv[0][0]))):
-        seeds_tools = sorted(mm.get("asha", {}))
+    L.append("Budget B full trainings = 27 B epochs of compute. Median (IQR) and mean of the best "
+             "error over seeds.\n")
+    L.append("| dataset | W | B | " + " | ".join(n for _, n in methods) + " |")
+    L.append("|---|---|---|" + "---|" * len(methods))
+    for (ds, w), mm in _order(by):
         for b in BUDGETS:
             key = "best@%d" % b
             cells = []
-            for m in ["random", "asha", "optuna", "optuna-same-rows"]:
+            for m, _ in methods:
                 d = mm.get(m, {})
-                cells.append(med_iqr_err([d[s][key] for s in sorted(d)]))
-            dr = diff_stats([mm["asha"][s][key] for s in seeds_tools],
-                            [mm["random"][s][key] for s in seeds_tools])
-            do = diff_stats([mm["asha"][s][key] for s in seeds_tools],
-                            [mm["optuna"][s][key] for s in seeds_tools])
-            L.append("| %s | %d | %d | %s | %+.4f; %d/%d/%d; p %s | %+.4f; %d/%d/%d; p %s; %s |" % (
-                ds, w, b, " | ".join(cells), dr["mean_diff"], dr["better"], dr["ties"], dr["worse"],
-                fmt_p(dr["p"]), do["mean_diff"], do["better"], do["ties"], do["worse"],
-                fmt_p(do["p"]), fmt_p(do["p_worse"])))
-            bsum.append((ds, w, b, dr, do))
+                vals = [d[s][key] for s in sorted(d)]
+                cells.append("%s, mean %.4f" % (med_iqr_err(vals), _mean(vals)))
+            L.append("| %s | %d | %d | %s |" % (ds, w, b, " | ".join(cells)))
+    L.append("\nPaired differences of the best error, ours minus the other (negative: ours "
+             "better): mean difference; seeds where ours is better / tied / worse; two-sided "
+             "Wilcoxon p (ties dropped); for optuna also the one-sided p that ours is worse.\n")
+    L.append("| dataset | W | B | ours | seeds | ours - random | ours - optuna | p (ours worse "
+             "than optuna) |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    bsum = []
+    for (ds, w), mm in _order(by):
+        for b in BUDGETS:
+            key = "best@%d" % b
+            for ours in (["asha"] if w == 1 else ["asha", "asha-sim"]):
+                seeds = sorted(mm.get("asha", {})) if ours == "asha" else sorted(mm.get(ours, {}))
+                if not seeds:
+                    continue
+                dr = diff_stats([mm[ours][s][key] for s in seeds],
+                                [mm["random"][s][key] for s in seeds])
+                do = diff_stats([mm[ours][s][key] for s in seeds],
+                                [mm["optuna"][s][key] for s in seeds])
+                L.append("| %s | %d | %d | %s | %d | %+.4f; %d/%d/%d; p %s | %+.4f; %d/%d/%d; "
+                         "p %s | %s |" % (ds, w, b, "asha (tools)" if ours == "asha" else "asha sim",
+                                         dr["n"], dr["mean_diff"], dr["better"], dr["ties"],
+                                         dr["worse"], fmt_p(dr["p"]), do["mean_diff"], do["better"],
+                                         do["ties"], do["worse"], fmt_p(do["p"]),
+                                         fmt_p(do["p_worse"])))
+                bsum.append((ds, w, b, ours, dr, do))
+
     # Checks of the tools.
     L.append("\n### Checks of the tool runs\n")
-    probs, eq, neq, secs, trials, stopped = [], 0, 0, [], [], 0
+    probs, secs, trials, stopped = [], [], [], 0
     for r in runs:
         if r["method"] != "asha":
             continue
@@ -694,60 +856,77 @@ def render(runs, tables_info, elapsed, a):
         stopped += bool(x["stopped"])
         for p in x["problems"]:
             probs.append("%s w=%d seed %d: %s" % (r["dataset"], r["workers"], r["seed"], p))
-        if "equals_sim" in x:
-            eq += bool(x["equals_sim"])
-            neq += not x["equals_sim"]
     L.append("- campaigns through the tools: %d, %.1f s each on average (median %.1f), %.0f "
-             "trials each on average; %d stopped once the budget and a top-2%% trial were "
-             "reached" % (len(secs), np.mean(secs) if secs else 0, np.median(secs) if secs else 0,
-                          np.mean(trials) if trials else 0, stopped))
+             "trials each on average; %d stopped (SIGINT to hpo-submit) once the budget and a "
+             "top-2%% trial were reached" % (len(secs), _mean(secs), np.median(secs) if secs else 0,
+                                              _mean(trials), stopped))
     L.append("\n| dataset | W | campaigns | seconds each (median) | trials each (median) | "
-             "pruned at step 1 / 3 / 9 (mean per campaign) | finished | to top-2%: tools vs "
-             "asha-sim (ideal clock), median; Wilcoxon p |")
-    L.append("|---|---|---|---|---|---|---|---|")
-    for (ds, w), mm in sorted(by.items(), key=lambda kv: (kv[0][1], DATASETS.index(kv[0][0]))):
+             "pruned at step 1 / 3 / 9 (mean per campaign) | finished (mean) | busy share of the "
+             "workers' time | to top-2%: tools vs asha sim, median (mean); p | 1-worker runs "
+             "equal to asha sim | optuna same rows equal to asha sim |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (ds, w), mm in _order(by):
         ar = mm.get("asha", {})
+        sim_seeds = sorted(mm.get("asha-sim", {}))
+        same = sum(1 for s in sim_seeds if mm["optuna-same-rows"][s]["to_top"] ==
+                   mm["asha-sim"][s]["to_top"] and all(
+                       mm["optuna-same-rows"][s]["best@%d" % b] == mm["asha-sim"][s]["best@%d" % b]
+                       for b in BUDGETS))
         if not ar:
+            L.append("| %s | %d | 0 | - | - | - | - | - | - | - | %d of %d |" % (
+                ds, w, same, len(sim_seeds)))
             continue
         xs = [ar[s]["extra"] for s in sorted(ar)]
-        pa = [np.mean([x["pruned_at"].get(str(st), x["pruned_at"].get(st, 0)) for x in xs])
+        pa = [_mean([x["pruned_at"].get(str(st), x["pruned_at"].get(st, 0)) for x in xs])
               for st in RUNGS]
         tt = [ar[s]["to_top"] for s in sorted(ar)]
         ts = [mm["asha-sim"][s]["to_top"] for s in sorted(ar)]
         rr = ratio_stats(ts, tt)
-        L.append("| %s | %d | %d | %.1f | %.0f | %.0f / %.0f / %.0f | %.0f | %.0f vs %.0f; p %s |" % (
-            ds, w, len(xs), np.median([x["run_secs"] for x in xs]),
-            np.median([x["trials_started"] for x in xs]), pa[0], pa[1], pa[2],
-            np.mean([x["finished"] for x in xs]), np.median(tt), np.median(ts), fmt_p(rr["p"])))
+        busy = [x["busy_share"] for x in xs if "busy_share" in x]
+        eq = [x["equals_sim"] for x in xs if "equals_sim" in x]
+        L.append("| %s | %d | %d | %.1f | %.0f | %.0f / %.0f / %.0f | %.0f | %s | %.0f (%.0f) vs "
+                 "%.0f (%.0f); p %s | %s | %d of %d |" % (
+                     ds, w, len(xs), np.median([x["run_secs"] for x in xs]),
+                     np.median([x["trials_started"] for x in xs]), pa[0], pa[1], pa[2],
+                     _mean([x["finished"] for x in xs]),
+                     "%.0f%%" % (100 * np.median(busy)) if busy else "-",
+                     np.median(tt), _mean(tt), np.median(ts), _mean(ts), fmt_p(rr["p"]),
+                     "%d of %d" % (sum(eq), len(eq)) if eq else "-", same, len(sim_seeds)))
     L.append("")
-    L.append("- 1-worker campaigns whose completions (up to 2700 epochs) equal the Python "
-             "replay of the same rule on the same rows: %d of %d" % (eq, eq + neq))
+    pc = tables_info.get("prune_cost_ms")
+    if pc:
+        L.append("- cost of one call, ms (mean of 200 started from Python; the campaign on "
+                 "tmpfs): %s" % "; ".join("%s %.2f" % kv for kv in pc.items()))
     L.append("- problems (result error differing from the table, record step differing from "
              "the epochs the trial ran, failed trials, collect errors): %d%s" %
              (len(probs), "".join("\n  - " + p for p in probs[:20])))
+
     # Verdicts.
     L.append("\n### Goals (significance at 0.05)\n")
-    for ds, w, rs, ro, goal in summary:
+    for ds, w, ours, rs, ro, goal in summary:
+        name = "asha (tools)" if ours == "asha" else "asha sim (ideal clock)"
         verdict = ("met (significantly above %dx, p %s)" % (goal, fmt_p(rs["p_goal_met"]))
                    if rs["p_goal_met"] < 0.05 else
                    "missed (significantly below %dx, p %s)" % (goal, fmt_p(rs["p_goal_missed"]))
                    if rs["p_goal_missed"] < 0.05 else
                    "not decided (neither significantly above nor below %dx)" % goal)
-        L.append("- %s, %d worker(s): asha needs %.2fx less compute than random search to a "
-                 "top-2%% configuration (median of %d paired seeds; %s from 1x: p %s); goal "
-                 ">= %dx: %s. Against Optuna's pruner: optuna/asha %.2fx, %s (p %s)." % (
-                     ds, w, rs["median_ratio"], rs["n"],
-                     "different" if rs["p"] < 0.05 else "not significantly different",
-                     fmt_p(rs["p"]), goal, verdict, ro["median_ratio"],
+        L.append("- %s, %d worker(s), %s: random search needs %.2fx the compute (median of %d "
+                 "paired seeds; ratio of means %.2fx; %s 1x, p %s) to a top-2%% configuration; "
+                 "goal >= %dx: %s. Optuna needs %.2fx (ratio of means %.2fx; %s, p %s)." % (
+                     ds, w, name, rs["median_ratio"], rs["n"], rs["ratio_of_means"],
+                     "significantly different from" if rs["p"] < 0.05 else
+                     "not significantly different from", fmt_p(rs["p"]), goal, verdict,
+                     ro["median_ratio"], ro["ratio_of_means"],
                      "significant" if ro["p"] < 0.05 else "not significant", fmt_p(ro["p"])))
-    for ds, w, b, dr, do in bsum:
-        L.append("- %s, %d worker(s), budget %d: best error asha vs random %s (p %s); "
-                 "vs optuna %s (p %s)%s." % (
-                     ds, w, b, "better" if dr["mean_diff"] < 0 else "worse" if dr["mean_diff"] > 0
-                     else "equal", fmt_p(dr["p"]) + ("" if dr["p"] < 0.05 else ", not significant"),
-                     "better" if do["mean_diff"] < 0 else "worse" if do["mean_diff"] > 0 else "equal",
-                     fmt_p(do["p"]) + ("" if do["p"] < 0.05 else ", not significant"),
-                     "; ASHA SIGNIFICANTLY WORSE than optuna" if do["p_worse"] < 0.05 else ""))
+    for ds, w, b, ours, dr, do in bsum:
+        def word(d):
+            return ("better" if d["mean_diff"] < 0 else "worse" if d["mean_diff"] > 0 else
+                    "equal on average") + (" (p %s)" % fmt_p(d["p"]) if d["p"] < 0.05 else
+                                           " (not significant, p %s)" % fmt_p(d["p"]))
+        L.append("- %s, %d worker(s), budget %d, %s: best error vs random %s; vs optuna %s%s." % (
+            ds, w, b, "asha (tools)" if ours == "asha" else "asha sim", word(dr), word(do),
+            "; SIGNIFICANTLY WORSE than optuna (one-sided p %s)" % fmt_p(do["p_worse"])
+            if do["p_worse"] < 0.05 else ""))
     L.append("\nRun time: %.0f s (%.1f min)." % (elapsed, elapsed / 60))
     return "\n".join(L) + "\n"
 
