@@ -14,9 +14,10 @@ What each method is (per dataset table, number of workers W, seed s):
   The trial is table_trial (C): it replays its row's curve, one epoch at a time (sleeping
   --sleep-ms per epoch when W > 1, so that the order of events follows the epochs), calls
   $HPO_PRUNE at steps 1, 3, 9 and writes {"error": <epoch-27 error>} at the end. Each campaign
-  runs in a fresh temporary folder (tmpfs when there is one), stopped (SIGINT to hpo-submit)
-  once the finished and pruned trials hold more than the largest budget and a top-2% trial has
-  finished, read, and deleted.
+  runs in a fresh temporary folder (tmpfs when there is one); K (--trials, 4000) is far more
+  than a campaign needs: it is stopped (SIGINT to hpo-submit) once the finished and pruned
+  trials hold more than the largest budget and a top-2% trial has finished, then collected,
+  read, and deleted.
 - random: plain random search on the same rows (hpo-sample with the same seed: trial i is the
   same row in both): trial i costs 27 epochs, its result is its row's epoch-27 error.
 - optuna: Optuna 3.1, create_study(sampler=RandomSampler(seed=s),
@@ -82,6 +83,18 @@ DATASETS = ("wine", "breast_cancer", "digits")
 
 
 # ---------------------------------------------------------------- tables
+
+def open_json(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return json.load(f)
+
+
+def write_json(path, obj):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "wt") as f:
+        json.dump(obj, f)
+
 
 def load_table(path):
     opener = gzip.open if path.endswith(".gz") else open
@@ -426,8 +439,8 @@ def run_tools(prefix, trial_bin, curves_txt, curves, is_top, ds, workers, seed, 
     return Outcome(completions, covered=len(times), extra=extra), rows
 
 
-def measure_prune_cost(prefix, trial_bin, curves_txt, n_rows, tmp_root, calls=200):
-    """Milliseconds per hpo-prune call (started from Python, like the runner starts a trial):
+def measure_prune_cost(prefix, trial_bin, curves_txt, n_rows, tmp_root, calls=300):
+    """Milliseconds per hpo-prune call (median; each started from Python with fork/exec):
     /bin/true for the cost of starting any process, hpo-prune at a non-rung step, at a rung
     whose decision the trial already has, and at a rung of a trial not yet judged there."""
     work = tempfile.mkdtemp(prefix="hpo-q-prune-", dir=tmp_root)
@@ -442,11 +455,13 @@ def measure_prune_cost(prefix, trial_bin, curves_txt, n_rows, tmp_root, calls=20
     out = {}
 
     def timed(argv, env_for):
-        t = time.perf_counter()
+        per_call = []
         for i in range(calls):
-            subprocess.run(argv, env=env_for(i), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-        return 1000 * (time.perf_counter() - t) / calls
+            e = env_for(i)
+            t = time.perf_counter()
+            subprocess.run(argv, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            per_call.append(time.perf_counter() - t)
+        return 1000 * float(np.median(per_call))
 
     out["process start (/bin/true)"] = timed(["/bin/true"], lambda i: env)
     out["hpo-prune, non-rung step"] = timed([prune, "-q", "5", "0.5"], lambda i: env)
@@ -476,7 +491,7 @@ def wilcoxon(x, alternative="two-sided"):
 
 
 def fmt_p(p):
-    return "%.2g" % p if p >= 1e-4 else "<1e-4"
+    return "%.3g" % p if p >= 1e-4 else "<1e-4"
 
 
 def med_iqr(v):
@@ -506,6 +521,15 @@ def ratio_stats(num, den, goal=None):
     out = {"n": int(ok.sum()), "median_ratio": float(np.exp(np.median(lr))) if ok.any() else math.nan,
            "ratio_of_means": float(num[ok].mean() / den[ok].mean()) if ok.any() else math.nan}
     out["p"], out["nonzero"] = wilcoxon(lr)
+    # 95% paired bootstrap interval of the ratio of means (seeds resampled, 10,000 times)
+    if ok.sum() > 1:
+        rng = np.random.default_rng(0)
+        nn, dd = num[ok], den[ok]
+        idx = rng.integers(0, len(nn), (10000, len(nn)))
+        boot = nn[idx].mean(axis=1) / dd[idx].mean(axis=1)
+        out["means_ci"] = tuple(float(x) for x in np.percentile(boot, [2.5, 97.5]))
+    else:
+        out["means_ci"] = (math.nan, math.nan)
     out["less"], out["equal"], out["more"] = int(np.sum(lr > 0)), int(np.sum(lr == 0)), int(np.sum(lr < 0))
     if goal:
         out["p_goal_met"], _ = wilcoxon(lr - math.log(goal), "greater")
@@ -540,7 +564,7 @@ def main():
                     help="overrides, e.g. wine:8=30,breast_cancer:8=30")
     ap.add_argument("--sim-seeds", type=int, default=0,
                     help="seeds of the simulated methods (default: as the tool campaigns)")
-    ap.add_argument("--sleep-ms", type=int, default=40, help="per epoch, when workers > 1")
+    ap.add_argument("--sleep-ms", type=int, default=20, help="per epoch, when workers > 1")
     ap.add_argument("--trials", type=int, default=4000, help="K: trials sampled per campaign")
     ap.add_argument("--poll", type=float, default=0.3)
     ap.add_argument("--tmp", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
@@ -554,18 +578,27 @@ def main():
     a = ap.parse_args()
     if a.merge:
         runs, tables_info, elapsed, metas = [], {}, 0.0, []
+        costs = []
         for p in a.merge:
-            with open(p) as f:
-                d = json.load(f)
+            d = open_json(p)
             runs += d["runs"]
             for k, v in d["tables"].items():
-                tables_info.setdefault(k, v)
+                if k == "prune_cost_ms":
+                    costs.append(("run %d" % (len(metas) + 1), v))
+                elif k == "prune_cost_runs":
+                    costs += [(c[0], c[1]) for c in v]
+                else:
+                    tables_info.setdefault(k, v)
             elapsed += d["elapsed"]
-            metas.append(dict(d.get("meta", {}), elapsed=d["elapsed"], args=d["args"]))
+            if "pieces" in d:
+                metas += d["pieces"]
+            else:
+                metas.append(dict(d.get("meta", {}), elapsed=d["elapsed"], args=d["args"]))
+        if costs:
+            tables_info["prune_cost_runs"] = costs
         if a.json:
-            with open(a.json, "w") as f:
-                json.dump({"tables": tables_info, "runs": runs, "elapsed": elapsed,
-                           "args": vars(a), "pieces": metas}, f)
+            write_json(a.json, {"tables": tables_info, "runs": runs, "elapsed": elapsed,
+                                "args": vars(a), "pieces": metas})
         md = header(metas) + render(runs, tables_info, elapsed, a)
         print(md)
         if a.markdown:
@@ -661,9 +694,8 @@ def main():
         shutil.rmtree(tmp_root, ignore_errors=True)
     elapsed = time.time() - started
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump({"tables": tables_info, "runs": runs, "elapsed": elapsed,
-                       "args": vars(a), "meta": meta}, f)
+        write_json(a.json, {"tables": tables_info, "runs": runs, "elapsed": elapsed,
+                            "args": vars(a), "meta": meta})
     md = header([dict(meta, elapsed=elapsed, args=vars(a))]) + render(runs, tables_info,
                                                                        elapsed, a)
     print(md)
@@ -705,9 +737,11 @@ def tools_version(prefix):
 
 def header(metas):
     L = ["# Early stopping: quality benchmark (issue 14)", "",
-         "Generated by `bench/asha/run_quality.sh` (`bench/asha/quality.py`). The figures are "
-         "epochs, not seconds: the machine's load changes only the order of events between "
-         "workers (and the seconds per campaign).", ""]
+         "Generated by `bench/asha/quality.py` (which `bench/asha/run_quality.sh` runs)%s. The "
+         "figures are epochs, not seconds: the machine's load changes only the order of events "
+         "between workers (and the seconds per campaign)." % (
+             ", from %d runs merged with `quality.py --merge`" % len(metas) if len(metas) > 1
+             else ""), ""]
     L.append("| run | started | minutes | datasets | workers | tool seeds (overrides) | "
              "sim seeds | sleep per epoch (W > 1) | tools |")
     L.append("|---|---|---|---|---|---|---|---|---|")
@@ -750,7 +784,7 @@ def render(runs, tables_info, elapsed, a):
              "Spearman of epoch 1 / 3 / 9 error with epoch 27 |")
     L.append("|---|---|---|---|---|")
     for ds, t in tables_info.items():
-        if ds == "prune_cost_ms":
+        if ds in ("prune_cost_ms", "prune_cost_runs"):
             continue
         L.append("| %s | %d | %.4f | %.1f%% | %s |" % (ds, t["rows"], t["top_threshold"],
                                                       100 * t["top_fraction"],
@@ -776,13 +810,14 @@ def render(runs, tables_info, elapsed, a):
                                                len(mm.get("random", {})), " | ".join(cells)))
     L.append("\nPaired comparisons (by seed; random search and asha replay the same rows, "
              "optuna draws its own). `median` is the median of the per-seed ratios, `means` the "
-             "ratio of the mean compute; p: two-sided Wilcoxon signed-rank on the log ratios "
+             "ratio of the mean compute with a 95% paired bootstrap interval (seeds resampled); p: two-sided Wilcoxon signed-rank on the log ratios "
              "(zero differences dropped); goal met / missed: one-sided Wilcoxon that the ratio is "
              "above / below the goal. With 8 workers the tools' runs are also compared through "
              "`asha sim`, our rule on the same ideal clock as random search and optuna (see the "
              "checks below for why).\n")
-    L.append("| dataset | W | ours | seeds | random/ours: median, means; ours less/equal/more "
-             "compute; p | goal | goal met p / missed p | optuna/ours: median, means; l/e/m; p |")
+    L.append("| dataset | W | ours | seeds | random/ours: median, means [95% CI]; ours "
+             "less/equal/more compute; p | goal | goal met p / missed p | optuna/ours: median, "
+             "means [95% CI]; l/e/m; p |")
     L.append("|---|---|---|---|---|---|---|---|")
     summary = []
     for (ds, w), mm in _order(by):
@@ -795,13 +830,14 @@ def render(runs, tables_info, elapsed, a):
                              [mm[ours][s]["to_top"] for s in seeds], goal)
             ro = ratio_stats([mm["optuna"][s]["to_top"] for s in seeds],
                              [mm[ours][s]["to_top"] for s in seeds])
-            L.append("| %s | %d | %s | %d | %.2fx, %.2fx; %d/%d/%d; p %s | >=%dx | %s / %s | "
-                     "%.2fx, %.2fx; %d/%d/%d; p %s |" % (
+            L.append("| %s | %d | %s | %d | %.2fx, %.2fx [%.2f-%.2f]; %d/%d/%d; p %s | >=%dx | "
+                     "%s / %s | %.2fx, %.2fx [%.2f-%.2f]; %d/%d/%d; p %s |" % (
                          ds, w, "asha (tools)" if ours == "asha" else "asha sim", rs["n"],
-                         rs["median_ratio"], rs["ratio_of_means"], rs["less"], rs["equal"],
-                         rs["more"], fmt_p(rs["p"]), goal, fmt_p(rs["p_goal_met"]),
-                         fmt_p(rs["p_goal_missed"]), ro["median_ratio"], ro["ratio_of_means"],
-                         ro["less"], ro["equal"], ro["more"], fmt_p(ro["p"])))
+                         rs["median_ratio"], rs["ratio_of_means"], rs["means_ci"][0],
+                         rs["means_ci"][1], rs["less"], rs["equal"], rs["more"], fmt_p(rs["p"]),
+                         goal, fmt_p(rs["p_goal_met"]), fmt_p(rs["p_goal_missed"]),
+                         ro["median_ratio"], ro["ratio_of_means"], ro["means_ci"][0],
+                         ro["means_ci"][1], ro["less"], ro["equal"], ro["more"], fmt_p(ro["p"])))
             summary.append((ds, w, ours, rs, ro, goal))
 
     L.append("\n### (b) Best epoch-27 error among trials completed within a budget\n")
@@ -860,7 +896,7 @@ def render(runs, tables_info, elapsed, a):
              "trials each on average; %d stopped (SIGINT to hpo-submit) once the budget and a "
              "top-2%% trial were reached" % (len(secs), _mean(secs), np.median(secs) if secs else 0,
                                               _mean(trials), stopped))
-    L.append("\n| dataset | W | campaigns | seconds each (median) | trials each (median) | "
+    L.append("\n| dataset | W | campaigns | seconds each (median) | trials ended each (median) | "
              "pruned at step 1 / 3 / 9 (mean per campaign) | finished (mean) | busy share of the "
              "workers' time | to top-2%: tools vs asha sim, median (mean); p | 1-worker runs "
              "equal to asha sim | optuna same rows equal to asha sim |")
@@ -893,10 +929,12 @@ def render(runs, tables_info, elapsed, a):
                      np.median(tt), _mean(tt), np.median(ts), _mean(ts), fmt_p(rr["p"]),
                      "%d of %d" % (sum(eq), len(eq)) if eq else "-", same, len(sim_seeds)))
     L.append("")
-    pc = tables_info.get("prune_cost_ms")
-    if pc:
-        L.append("- cost of one call, ms (mean of 200 started from Python; the campaign on "
-                 "tmpfs): %s" % "; ".join("%s %.2f" % kv for kv in pc.items()))
+    pcs = tables_info.get("prune_cost_runs") or (
+        [("this run", tables_info["prune_cost_ms"])] if "prune_cost_ms" in tables_info else [])
+    for label, pc in pcs:
+        L.append("- cost of one call, ms, measured at the start of %s (each call started from "
+                 "Python; the campaign on tmpfs; varies with the load): %s" % (
+                     label, "; ".join("%s %.2f" % kv for kv in pc.items())))
     L.append("- problems (result error differing from the table, record step differing from "
              "the epochs the trial ran, failed trials, collect errors): %d%s" %
              (len(probs), "".join("\n  - " + p for p in probs[:20])))
@@ -911,9 +949,11 @@ def render(runs, tables_info, elapsed, a):
                    if rs["p_goal_missed"] < 0.05 else
                    "not decided (neither significantly above nor below %dx)" % goal)
         L.append("- %s, %d worker(s), %s: random search needs %.2fx the compute (median of %d "
-                 "paired seeds; ratio of means %.2fx; %s 1x, p %s) to a top-2%% configuration; "
-                 "goal >= %dx: %s. Optuna needs %.2fx (ratio of means %.2fx; %s, p %s)." % (
+                 "paired seeds; ratio of means %.2fx, 95%% CI %.2f-%.2f; %s 1x, p %s) to a "
+                 "top-2%% configuration; goal >= %dx (per-seed ratios): %s. Optuna needs %.2fx "
+                 "(ratio of means %.2fx; %s, p %s)." % (
                      ds, w, name, rs["median_ratio"], rs["n"], rs["ratio_of_means"],
+                     rs["means_ci"][0], rs["means_ci"][1],
                      "significantly different from" if rs["p"] < 0.05 else
                      "not significantly different from", fmt_p(rs["p"]), goal, verdict,
                      ro["median_ratio"], ro["ratio_of_means"],

@@ -3,7 +3,7 @@
 # tools against plain random search and Optuna 3.1's SuccessiveHalvingPruner, replaying the
 # learning-curve tables committed beside this script (curves_<dataset>.jsonl.gz, built once by
 # make_curves.py). Writes the tables (markdown) to stdout and to bench/asha/RESULTS.md, every
-# run's metrics to bench/asha/results.json.
+# run's metrics to bench/asha/results.json.gz (quality.py --merge renders such files again).
 #
 #   bench/asha/run_quality.sh PREFIX_OR_BUILD [SEEDS] [quality.py options...]
 #
@@ -35,7 +35,7 @@ cc -O2 -Wall -o "$work/table_trial" "$here/table_trial.c"
 tools_commit="${HPO_TOOLS_COMMIT:-$(git -C "$prefix" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 nice -n 10 /usr/bin/python3 "$here/quality.py" --prefix "$prefix" --trial-bin "$work/table_trial" \
   --tables "$here" --seeds "$seeds" --tools-commit "$tools_commit" \
-  --json "$work/results.json" --markdown "$work/RESULTS.md" "$@" >/dev/null
+  --json "$work/results.json.gz" --markdown "$work/RESULTS.md" "$@" >/dev/null
 cp "$work/RESULTS.md" "$here/RESULTS.md"
-cp "$work/results.json" "$here/results.json"
+cp "$work/results.json.gz" "$here/results.json.gz"
 cat "$here/RESULTS.md"
