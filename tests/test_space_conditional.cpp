@@ -99,21 +99,12 @@ TEST_CASE("each branch is chosen equally often and its parameters exist exactly 
 }
 
 TEST_CASE("adding or removing a branch changes no other parameter's value") {
-  const std::string wider =
-      "space:\n"
-      "  optimizer:\n"
-      "    choice:\n"
-      "      adam: {beta1: {uniform: [0.8, 0.99]}, beta2: {loguniform: [0.9, 0.9999]}}\n"
-      "      sgd:\n"
-      "        momentum: {uniform: [0.0, 0.95]}\n"
-      "        nesterov: [true, false]\n"
-      "        schedule:\n"
-      "          choice:\n"
-      "            step: {gamma: {uniform: [0.1, 0.9]}}\n"
-      "            constant: {}\n"
-      "            cosine: {warmup: {randint: [0, 10]}}\n"
-      "      rmsprop: {}\n"
-      "  lr: {loguniform: [1.0e-4, 1.0e-1]}\n";
+  // kSpace with one more branch under schedule, holding a parameter of its own.
+  std::string wider = kSpace;
+  const std::string constant = "            constant: {}\n";
+  wider.replace(wider.find(constant), constant.size(),
+                constant + "            cosine: {warmup: {randint: [0, 10]}}\n");
+  REQUIRE(wider != kSpace);
   hpo::Config a = Parse(kSpace), b = Parse(wider);
   Sampler sa(a.space, 11, Method::kRandom), sb(b.space, 11, Method::kRandom);
   for (int i = 0; i < 500; ++i) {
