@@ -57,7 +57,11 @@ if command -v xmllint > /dev/null; then
   $PY -c "import re,sys; [print(s) for s in re.findall(r'<svg.*?</svg>', open('camp/report.html').read(), re.S)]" > svgs.txt
   grep -qi "nan" svgs.txt && fail "a NaN in the page's plots"
 fi
+grep -q "Which hyperparameters matter" camp/report.html || fail "no importance section"
 hpo-report --format text camp > text.out || fail "text report"
+# lr carries most of the objective's variation: it is ranked first.
+grep -q "^  importance (main effect on the metric's ranks, omega-squared share): lr " text.out \
+  || fail "importance: $(grep importance text.out)"
 grep "optimizer=rmsprop" text.out | grep -q "momentum" && fail "the text report lists an absent parameter: $(cat text.out)"
 # A trial line with a parameter outside its branch is refused, and nothing is recorded.
 echo '{"trial_id": 99, "config": {"optimizer": "rmsprop", "momentum": 0.5, "lr": 0.01}}' > bad.jsonl
