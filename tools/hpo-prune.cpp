@@ -107,7 +107,8 @@ int Run(int argc, char** argv) {
       "  2  a usage mistake (bad number, not in a campaign)",
       "  for epoch in $(seq 1 27); do\n"
       "    train_one_epoch; err=$(evaluate)\n"
-      "    \"${HPO_PRUNE:-hpo-prune}\" \"$epoch\" \"$err\" || exit 0   # told to stop\n"
+      "    \"${HPO_PRUNE:-hpo-prune}\" \"$epoch\" \"$err\" ||\n"
+      "      { rc=$?; [ $rc -eq 1 ] && exit 0; exit $rc; }   # 1: told to stop; 2: a mistake\n"
       "  done\n"};
   if (!hpo::ParseCommandLine(argc, argv, spec, desc, pos, vm)) return 0;
   if (vm.count("quiet")) hpo::SetQuiet(true);

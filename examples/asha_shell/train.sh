@@ -22,7 +22,9 @@ value_at() {  # epoch -> validation error
 
 for epoch in $(seq 1 "$epochs"); do
     err=$(value_at "$epoch")
-    "$prune" "$epoch" "$err" || exit 0    # 1: the pruner says stop (2 would be a mistake)
+    # 0: go on; 1: the pruner says stop (exit 0: hpo-run records the trial as pruned);
+    # 2: a usage mistake, which must fail the trial rather than look like a stop.
+    "$prune" "$epoch" "$err" || { rc=$?; [ "$rc" -eq 1 ] && exit 0; exit "$rc"; }
 done
 
 tmp="$HPO_RESULT.tmp.$$"
