@@ -10,6 +10,7 @@
 #include "atomic_file.hpp"
 #include "command.hpp"
 #include "error.hpp"
+#include "text_format.hpp"
 #include "yaml_util.hpp"
 
 namespace hpo {
@@ -77,13 +78,6 @@ std::int64_t GetInt(const YAML::Node& node, const std::string& file, const std::
   return x;
 }
 
-// The shortest text of a number: 9, 0.5, 1e-05.
-std::string NumberText(double x) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, r.ptr);
-}
-
 // A finite number above `min_exclusive` (or at least `min` when kInclusive).
 enum class Bound { kExclusive, kInclusive };
 double GetNumber(const YAML::Node& node, const std::string& file, const std::string& key,
@@ -95,7 +89,7 @@ double GetNumber(const YAML::Node& node, const std::string& file, const std::str
   double x = v.get<double>();
   if (bound == Bound::kExclusive ? !(x > min) : !(x >= min))
     throw UsageError(Where(file, node, key) + (bound == Bound::kExclusive ? "must be greater than " : "must be >= ") +
-                     NumberText(min) + ", got " + NumberText(x));
+                     ExactNumber(min) + ", got " + ExactNumber(x));
   return x;
 }
 
@@ -145,7 +139,7 @@ PrunerSection ParsePruner(const YAML::Node& p, const std::string& file) {
       a.min_trials = static_cast<int>(GetInt(n, file, "pruner.min_trials", 1, 1000000));
     if (a.min_resource >= a.max_resource)
       throw UsageError(Where(file, max, "pruner.max_resource") + "must be greater than "
-                       "pruner.min_resource (" + NumberText(a.min_resource) +
+                       "pruner.min_resource (" + ExactNumber(a.min_resource) +
                        "), or no trial is ever judged");
     if (YAML::Node n = p["brackets"]; given(n)) {
       int most = MaxBrackets(a);

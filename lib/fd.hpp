@@ -41,13 +41,18 @@ class Fd {
 // Writes all of `text` to `fd`, best effort (a log line: a failure to write it is not an
 // error of its own). One write(2) when it can: processes sharing a log file (the runners of
 // one job array) do not interleave their lines.
-inline void WriteLine(int fd, const std::string& text) {
+// Writes all of `text` to `fd`, retrying short writes and EINTR; false (errno set) when a
+// write fails.
+inline bool WriteAll(int fd, const std::string& text) {
   for (size_t done = 0; done < text.size();) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) return false;
     done += static_cast<size_t>(n);
   }
+  return true;
 }
+
+inline void WriteLine(int fd, const std::string& text) { (void)WriteAll(fd, text); }
 
 }  // namespace hpo

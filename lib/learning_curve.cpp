@@ -32,8 +32,13 @@ bool EndsWithNewline(int fd) {
 
 }  // namespace
 
+nlohmann::json StepJson(double step) {
+  if (std::floor(step) == step && std::fabs(step) < 9e15) return static_cast<std::int64_t>(step);
+  return step;
+}
+
 void AppendCurvePoint(const boost::filesystem::path& progress, double step, double value, int attempt) {
-  nlohmann::json line = {{"step", std::floor(step) == step && step < 9e15 ? nlohmann::json(static_cast<std::int64_t>(step)) : nlohmann::json(step)},
+  nlohmann::json line = {{"step", StepJson(step)},
                          {"value", std::isfinite(value) ? nlohmann::json(value) : nlohmann::json()},
                          {"time", std::round(NowSeconds() * 1000) / 1000},
                          {"attempt", attempt}};
@@ -41,12 +46,8 @@ void AppendCurvePoint(const boost::filesystem::path& progress, double step, doub
   Fd fd(::open(progress.c_str(), O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0666));
   if (!fd.valid()) throw Error("cannot open " + progress.string() + ": " + std::strerror(errno));
   if (!EndsWithNewline(fd.get())) text.insert(text.begin(), '\n');
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error("cannot append to " + progress.string() + ": " + std::strerror(errno));
-    done += static_cast<size_t>(n);
-  }
+  if (!WriteAll(fd.get(), text))
+    throw Error("cannot append to " + progress.string() + ": " + std::strerror(errno));
 }
 
 std::vector<CurvePoint> ParseCurve(std::string_view text) {

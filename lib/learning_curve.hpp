@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/filesystem/path.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@ struct CurvePoint {
   double step = 0;
   std::optional<double> value;  // nullopt: the trial reported a value that was not finite
 };
+
+// A step as JSON: a whole number as an integer (epochs are written 3, not 3.0).
+nlohmann::json StepJson(double step);
 
 // Appends one point (with the time and `attempt`) to `progress`. Starts a new line when a
 // write cut by a kill left the file without its last newline. Throws an Error naming the file.

@@ -1,7 +1,6 @@
 #include "prune_step.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <boost/filesystem/operations.hpp>
 #include <cmath>
 
@@ -11,6 +10,7 @@
 #include "json_parse.hpp"
 #include "learning_curve.hpp"
 #include "rung_files.hpp"
+#include "text_format.hpp"
 
 namespace hpo {
 namespace {
@@ -27,12 +27,6 @@ std::optional<json> ReadDecision(const fs::path& file) {
     throw Error(file.string() + ": not a pruner decision (" + (p.ok() ? "no verdict" : p.problem) +
                 "); remove it to have the trial judged again at this rung");
   return std::move(p.value);
-}
-
-// A step as JSON: a whole number as an integer (epochs print as 3, not 3.0).
-json StepJson(double step) {
-  if (std::floor(step) == step && std::fabs(step) < 9e15) return static_cast<std::int64_t>(step);
-  return step;
 }
 
 bool IsStop(const json& decision) { return decision.value("verdict", "") == VerdictName(Verdict::kStop); }
@@ -158,10 +152,7 @@ std::optional<json> StopDecisionOf(const Layout& layout, TrialId id) {
 
 std::string DescribeStop(TrialId id, const json& d) {
   auto num = [&](const char* k) {
-    if (!d.contains(k) || !d[k].is_number()) return std::string("?");
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, d[k].get<double>());  // 5, not 5.0
-    return std::string(buf, r.ptr);
+    return d.contains(k) && d[k].is_number() ? ExactNumber(d[k].get<double>()) : std::string("?");
   };
   std::string out = "trial " + std::to_string(id) + " stops at step " + num("step");
   if (d.value("rule", "") == "asha") {

@@ -139,11 +139,11 @@ void MarkFinished(Record& r, const std::string& metric, double value, const json
   r[k::kAdditionalInfo] = additional_info;
 }
 
-void MarkPruned(Record& r, const std::string& metric, double value, const json& decision,
+void MarkPruned(Record& r, const std::string& metric, std::optional<double> value, const json& decision,
                 const json& learning_curve, const json& additional_info) {
   r.erase(k::kRunner);
   r[k::kState] = "pruned";
-  r[metric] = value;
+  r[metric] = value ? json(*value) : json();
   r[k::kPruned] = decision;
   r[k::kLearningCurve] = learning_curve;
   r[k::kAdditionalInfo] = additional_info;

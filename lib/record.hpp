@@ -86,9 +86,10 @@ void MarkRunning(Record& r, const nlohmann::json& runner);
 void MarkFinished(Record& r, const std::string& metric, double value,
                   const nlohmann::json& additional_info);
 
-// Stopped early by the pruner: state pruned, `value` of `metric` (where it stopped), the
-// decision that stopped it, its learning curve, the attempt's additional_info, no runner.
-void MarkPruned(Record& r, const std::string& metric, double value, const nlohmann::json& decision,
+// Stopped early by the pruner: state pruned, `value` of `metric` (where it stopped; null when
+// it stopped on a value that was not finite), the decision that stopped it, its learning
+// curve, the attempt's additional_info, no runner.
+void MarkPruned(Record& r, const std::string& metric, std::optional<double> value, const nlohmann::json& decision,
                 const nlohmann::json& learning_curve, const nlohmann::json& additional_info);
 
 // Why an attempt failed.

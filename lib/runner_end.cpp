@@ -196,22 +196,19 @@ RunOutcome Finish(TrialRun& run, double metric, const json& additional) {
 // was not finite.
 json CurveJson(const std::vector<CurvePoint>& curve) {
   json out = json::array();
-  for (const CurvePoint& p : curve) {
-    json step = std::floor(p.step) == p.step && p.step < 9e15 ? json(static_cast<std::int64_t>(p.step)) : json(p.step);
-    out.push_back({step, p.value ? json(*p.value) : json()});
-  }
+  for (const CurvePoint& p : curve) out.push_back({StepJson(p.step), p.value ? json(*p.value) : json()});
   return out;
 }
 
 RunOutcome Prune(TrialRun& run, const json& decision, const json& additional) {
   const Layout& L = run.layout();
   const std::string& name = run.config().hpo.metric;
-  const json& value = decision.contains("value") ? decision["value"] : json();
+  const json value = decision.value("value", json());
   const std::vector<CurvePoint> curve = ReadCurve(L.trial_progress(run.id));
   json info = additional;
-  info["steps_run"] = curve.empty() ? decision["step"] : CurveJson({curve.back()})[0][0];
-  MarkPruned(run.rec, name, value.is_number() ? value.get<double>() : 0.0, decision, CurveJson(curve), info);
-  if (!value.is_number()) run.rec[name] = nullptr;  // it stopped on a value that was not finite
+  info["steps_run"] = curve.empty() ? decision["step"] : StepJson(curve.back().step);
+  MarkPruned(run.rec, name, value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt,
+             decision, CurveJson(curve), info);
   run.campaign.Write(TrialState::kRunning, run.id, run.rec);
   if (run.campaign.Move(run.id, TrialState::kRunning, TrialState::kPruned) == Outcome::kExists)
     RemoveFile(L.trial_file(TrialState::kRunning, run.id));  // a second run of a pruned trial

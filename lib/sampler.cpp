@@ -162,6 +162,8 @@ Sampler::Sampler(const Space& space, std::uint64_t seed, Method method)
     dim_seed_.push_back(Mix64(Mix64(seed) ^ p.name_hash));
     if (p.sampled() && method == Method::kSobol) DirectionsFor(dim++);
   }
+  chosen_.assign(space.params().size(), -1);
+  present_.assign(space.params().size(), 1);
 }
 
 void Sampler::Units(TrialId id, std::vector<double>& out) const {
@@ -189,16 +191,15 @@ void Sampler::Draw(TrialId id) const {
   Units(id, units_);
   const auto& params = space_.params();
   param_units_.assign(params.size(), 0.0);
-  chosen_.assign(params.size(), -1);
   size_t k = 0;
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (!params[i].sampled()) continue;
-    param_units_[i] = units_[k++];
-    if (params[i].dist == Dist::kChoice) chosen_[i] = params[i].ChoiceIndex(param_units_[i]);
-  }
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].sampled()) param_units_[i] = units_[k++];
+  if (!space_.conditional()) return;  // present_: all, since the constructor
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].branching) chosen_[i] = params[i].ChoiceIndex(param_units_[i]);
   // Every parameter draws its coordinate whether or not its branch is taken: a parameter's
   // value never depends on which others exist.
-  space_.Presence(chosen_, present_);
+  if (space_.conditional()) space_.Presence(chosen_, present_);
 }
 
 nlohmann::json Sampler::Config(TrialId id) const {

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -34,6 +35,14 @@ std::string ShortNumber(double v, int digits) {
   else
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
   return buf;
+}
+
+std::string ExactNumber(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::string GroupedNumber(double v) {

@@ -13,6 +13,10 @@ namespace hpo {
 // ("1e-5"), whole numbers below a million in full ("20000"); "nan", "inf", "-inf".
 std::string ShortNumber(double v, int digits = 4);
 
+// The shortest text that reads back as `v`, for messages: "9", "0.5", "1e-05" (no rounding,
+// no ".0"; "nan", "inf").
+std::string ExactNumber(double v);
+
 // A whole number with thousands separators ("1,234,567", "-12,000"); anything else
 // (fractions, beyond 1e15, not finite) as ShortNumber with 6 digits.
 std::string GroupedNumber(double v);

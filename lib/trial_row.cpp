@@ -5,6 +5,7 @@
 
 #include "json_scan.hpp"
 #include "record.hpp"
+#include "text_format.hpp"
 
 namespace hpo {
 namespace {
@@ -63,7 +64,7 @@ TrialRow RowFromRecord(TrialId id, TrialState state, Record&& rec, const std::st
     if (auto s = it->find("step"); s != it->end() && s->is_number()) r.pruned_step = s->get<double>();
     if (auto k = it->find("rung"); k != it->end() && k->is_number_integer()) r.pruned_rung = k->get<int>();
     if (r.reason.empty())
-      r.reason = "pruned at step " + (r.pruned_step ? nlohmann::json(*r.pruned_step).dump() : std::string("?")) +
+      r.reason = "pruned at step " + (r.pruned_step ? ExactNumber(*r.pruned_step) : std::string("?")) +
                  (r.pruned_rung >= 0 ? " (rung " + std::to_string(r.pruned_rung) + ")" : " (median rule)");
   }
   return r;

@@ -19,13 +19,13 @@ struct Options {
   bool curve = true;
 };
 
-std::string FromEnv(const std::string& given, const char* name, const char* what) {
+// `given`, or the variable hpo-run sets for the trial; `option` names the way to give it.
+std::string GivenOrEnv(const std::string& given, const char* variable, const char* what, const char* option) {
   if (!given.empty()) return given;
-  const char* v = std::getenv(name);
+  const char* v = std::getenv(variable);
   if (!v || !*v)
-    throw hpo::UsageError(std::string("no ") + what + ": give --" +
-                          (std::string(name) == "HPO_TRIAL_ID" ? "trial ID" : "campaign DIR") +
-                          ", or run it from a trial started by hpo-run (which sets " + name + ")");
+    throw hpo::UsageError(std::string("no ") + what + ": give " + option +
+                          ", or run it from a trial started by hpo-run (which sets " + variable + ")");
   return v;
 }
 
@@ -49,8 +49,8 @@ int Prune(const Options& o) {
   if (!step || !std::isfinite(*step) || *step < 0)
     throw hpo::UsageError("STEP '" + o.step + "' is not a number >= 0 (the epoch or step the trial reached)");
   if (!value) throw hpo::UsageError("VALUE '" + o.value + "' is not a number (nan and inf are taken, and stop)");
-  const std::string dir = FromEnv(o.campaign, "HPO_CAMPAIGN_DIR", "campaign");
-  auto id = hpo::ParseWholeNumber(FromEnv(o.trial, "HPO_TRIAL_ID", "trial"), 0, hpo::kMaxTrialId);
+  const std::string dir = GivenOrEnv(o.campaign, "HPO_CAMPAIGN_DIR", "campaign", "--campaign DIR");
+  auto id = hpo::ParseWholeNumber(GivenOrEnv(o.trial, "HPO_TRIAL_ID", "trial", "--trial ID"), 0, hpo::kMaxTrialId);
   if (!id) throw hpo::UsageError("the trial id is not a whole number from 0 to " + std::to_string(hpo::kMaxTrialId));
   std::optional<hpo::Campaign> campaign;
   try {
