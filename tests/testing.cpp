@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "config.hpp"
+#include "record.hpp"
 #include "rung_files.hpp"
 
 #ifndef HPO_TOOLS_DIR
@@ -256,22 +257,19 @@ json SyntheticCampaign::Config(int i) const {
           {"fixed", "x<y"}};
 }
 
+namespace {
+// The additional_info hpo-run writes for an attempt that ran from `start` to `end` on node<1>.
+json AttemptInfo(const hpo::Layout& L, int i, double start, double end) {
+  return {{"start_time", start},     {"end_time", end},
+          {"training_time", end - start}, {"host", "node<1>"},
+          {"exit_code", 0},          {"stdout", L.trial_stdout(i).string()},
+          {"stderr", L.trial_stderr(i).string()}};
+}
+}  // namespace
+
 void SyntheticCampaign::Finished(int i, double metric, double start, double end) {
-  const auto& L = campaign.layout();
-  Record r = {{"trial_id", i},
-              {"state", "finished"},
-              {"config", Config(i)},
-              {"attempt", 1},
-              {"history", json::array()},
-              {campaign.config().hpo.metric, metric},
-              {"additional_info",
-               {{"start_time", start},
-                {"end_time", end},
-                {"training_time", end - start},
-                {"host", "node<1>"},
-                {"exit_code", 0},
-                {"stdout", L.trial_stdout(i).string()},
-                {"stderr", L.trial_stderr(i).string()}}}};
+  Record r = hpo::NewPendingRecord(i, Config(i));
+  hpo::MarkFinished(r, campaign.config().hpo.metric, metric, AttemptInfo(campaign.layout(), i, start, end));
   campaign.Write(TrialState::kFinished, i, r);
 }
 
@@ -327,30 +325,16 @@ void SyntheticCampaign::Cancelled(int i, double start, const std::string& tail) 
 
 void SyntheticCampaign::Pruned(int i, double metric, double step, int rung, double start,
                                double end, const std::vector<std::pair<double, double>>& curve) {
-  const auto& L = campaign.layout();
   json lc = json::array();
   for (const auto& [s, v] : curve) lc.push_back({s, v});
   json pruned =
       rung >= 0 ? json{{"rule", "asha"}, {"rung", rung},    {"bracket", 0},     {"resource", step},
                        {"step", step},   {"value", metric}, {"verdict", "stop"}}
                 : json{{"rule", "median"}, {"step", step}, {"value", metric}, {"verdict", "stop"}};
-  Record r = {{"trial_id", i},
-              {"state", "pruned"},
-              {"config", Config(i)},
-              {"attempt", 1},
-              {"history", json::array()},
-              {campaign.config().hpo.metric, metric},
-              {"pruned", pruned},
-              {"learning_curve", lc},
-              {"additional_info",
-               {{"start_time", start},
-                {"end_time", end},
-                {"training_time", end - start},
-                {"host", "node<1>"},
-                {"exit_code", 0},
-                {"steps_run", step},
-                {"stdout", L.trial_stdout(i).string()},
-                {"stderr", L.trial_stderr(i).string()}}}};
+  json info = AttemptInfo(campaign.layout(), i, start, end);
+  info["steps_run"] = step;
+  Record r = hpo::NewPendingRecord(i, Config(i));
+  hpo::MarkPruned(r, campaign.config().hpo.metric, metric, pruned, lc, info);
   campaign.Write(TrialState::kPruned, i, r);
 }
 
